@@ -1,0 +1,51 @@
+import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Db } from '@parkatlas/db';
+import { registerCollection } from './collections/routes.ts';
+import type { Extent } from './collections/checks.ts';
+import { defaultExtent } from './config.ts';
+import { registerErrorHandler } from './errors.ts';
+import { registerOpenApi } from './openapi.ts';
+import { registerCodes } from './routes/codes.ts';
+import { collections } from './routes/collections.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerWeb } from './web.ts';
+
+export interface AppOptions {
+  db: Db;
+  /** Every stored coordinate must fall in here: minLon, minLat, maxLon, maxLat. */
+  extent?: Extent;
+  logger?: FastifyServerOptions['logger'];
+  /** The built web app to serve at `/`. */
+  webDir?: string;
+  /** Largest request body, bytes. */
+  bodyLimit?: number;
+}
+
+/** Who made a write, for the history; until accounts exist, the caller may name itself. */
+function actorOf(req: FastifyRequest): string {
+  const named = req.headers['x-actor'];
+  return typeof named === 'string' && /^[\p{L}\p{N} ._@-]{1,64}$/u.test(named) ? named : 'anonymous';
+}
+
+/** Builds the API from its parts. It never listens: server.ts does, tests use inject(). */
+export async function buildApp(options: AppOptions) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 8 * 1024 * 1024,
+    // Unknown query parameters must be reported, so keep them as given.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await registerOpenApi(app);
+  registerHealth(app, options.db);
+  registerCodes(app, options.db);
+  const ctx = { db: options.db, extent: options.extent ?? defaultExtent(), actorOf };
+  for (const def of collections) registerCollection(app, def, ctx);
+  if (options.webDir) await registerWeb(app, options.webDir);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

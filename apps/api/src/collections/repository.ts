@@ -1,0 +1,214 @@
+import type { Db, Queryable } from '@parkatlas/db';
+import { ApiProblem, notFound } from '../errors.ts';
+import type { CollectionDef } from './definition.ts';
+
+/** An item as the API shows it: its id, attributes and (spatial collections) GeoJSON geometry. */
+export interface Item {
+  id: string | number;
+  properties: Record<string, unknown>;
+  geometry?: unknown;
+}
+
+export interface ListQuery {
+  filters: Record<string, unknown>;
+  bbox?: [number, number, number, number];
+  limit: number;
+  sort: { column: string; descending: boolean };
+  after?: [unknown, string | number];
+}
+
+/** Collects `$n` parameters while a statement is assembled. */
+class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+// Geometry leaves the database as PostGIS writes it: GeoJSON, 7 decimals (about 1 cm).
+const selectItem = (def: CollectionDef) =>
+  `SELECT v.${def.idColumn} AS id, to_jsonb(v) - 'geom' AS properties` +
+  (def.geometry ? `, ST_AsGeoJSON(v.geom, 7)::jsonb AS geometry` : '') +
+  ` FROM ${def.view} v`;
+
+/** One page of a collection, filtered and sorted, with one row more than asked to tell if another page follows. */
+export async function listItems(db: Queryable, def: CollectionDef, q: ListQuery): Promise<{ items: Item[]; more: boolean }> {
+  const p = new Params();
+  const where: string[] = [];
+  for (const [name, value] of Object.entries(q.filters)) {
+    if (value !== undefined) where.push(def.filters[name].sql(p.add(value)));
+  }
+  if (q.bbox) {
+    // && lets the GiST index pick candidates; ST_Intersects keeps only true intersections.
+    const env = `ST_MakeEnvelope(${p.add(q.bbox[0])}, ${p.add(q.bbox[1])}, ${p.add(q.bbox[2])}, ${p.add(q.bbox[3])}, 4326)`;
+    where.push(`v.geom && ${env} AND ST_Intersects(v.geom, ${env})`);
+  }
+  const { column, descending } = q.sort;
+  const order = descending ? 'DESC' : 'ASC';
+  if (q.after) {
+    // Keyset paging: the page starts after the last row of the previous one, even if rows were added.
+    const cmp = descending ? '<' : '>';
+    where.push(
+      column === def.idColumn
+        ? `v.${column} ${cmp} ${p.add(q.after[1])}`
+        : `(v.${column}, v.${def.idColumn}) ${cmp} (${p.add(q.after[0])}, ${p.add(q.after[1])})`,
+    );
+  }
+  const sql =
+    selectItem(def) +
+    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY v.${column} ${order}` +
+    (column === def.idColumn ? '' : `, v.${def.idColumn} ${order}`) +
+    ` LIMIT ${p.add(q.limit + 1)}`;
+  const r = await db.query<Item>(sql, p.values);
+  const more = r.rows.length > q.limit;
+  return { items: more ? r.rows.slice(0, q.limit) : r.rows, more };
+}
+
+export async function getItem(db: Queryable, def: CollectionDef, id: string | number): Promise<Item | undefined> {
+  const r = await db.query<Item>(`${selectItem(def)} WHERE v.${def.idColumn} = $1`, [id]);
+  return r.rows[0];
+}
+
+/** The stored version of a row, locked until the transaction ends so no other write can slip in. */
+async function lockVersion(q: Queryable, def: CollectionDef, id: string | number): Promise<number | undefined> {
+  const r = await q.query<{ version: number }>(`SELECT version FROM ${def.table} WHERE ${def.idColumn} = $1 FOR UPDATE`, [id]);
+  return r.rows[0]?.version;
+}
+
+/**
+ * The writable columns of `row` and a SELECT producing their values: jsonb_populate_record converts
+ * each JSON value to its column's type, the same way on both drivers.
+ */
+function rowSource(def: CollectionDef, row: Record<string, unknown>, p: Params, withGeometry: boolean) {
+  const columns = Object.keys(def.input.shape).filter((c) => c in row);
+  const values = columns.map((c) => `r.${c}`);
+  if (withGeometry) {
+    columns.push('geom');
+    // Polygons are stored as MultiPolygons with counter-clockwise exterior rings (RFC 7946).
+    values.push(`ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${p.add(JSON.stringify(row.geometry))}::text), 4326)))`);
+  }
+  const from = `FROM jsonb_populate_record(NULL::${def.table}, ${p.add(JSON.stringify(row))}::jsonb) AS r`;
+  return { columns, values, from };
+}
+
+async function nextVersion(q: Queryable, def: CollectionDef, id: string | number): Promise<number> {
+  // A row deleted and created again continues its history rather than restarting at 1.
+  const r = await q.query<{ v: number }>(
+    `SELECT coalesce(max(version), 0) + 1 AS v FROM change WHERE entity = $1 AND entity_id = $2`,
+    [def.table, String(id)],
+  );
+  return r.rows[0].v;
+}
+
+async function recordChange(
+  q: Queryable,
+  def: CollectionDef,
+  change: { id: string | number; version: number; operation: 'create' | 'update' | 'delete'; actor: string; before?: Item; after?: Item },
+): Promise<void> {
+  const snapshot = (i?: Item) => (i ? JSON.stringify({ properties: i.properties, geometry: i.geometry ?? null }) : null);
+  await q.query(
+    `INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+    [def.table, String(change.id), change.version, change.operation, change.actor, snapshot(change.before), snapshot(change.after)],
+  );
+}
+
+/** Inserts a row and its history entry in one transaction; returns the item as read back. */
+export async function createItem(
+  db: Db,
+  def: CollectionDef,
+  row: Record<string, unknown>,
+  actor: string,
+  check: (q: Queryable) => Promise<void>,
+): Promise<Item> {
+  return db.tx(async (q) => {
+    await check(q);
+    const p = new Params();
+    const { columns, values, from } = rowSource(def, row, p, def.geometry !== undefined);
+    const idGiven = def.idColumn in row;
+    const version = idGiven ? await nextVersion(q, def, row[def.idColumn] as string) : 1;
+    const r = await q.query<{ id: string | number }>(
+      `INSERT INTO ${def.table} (${columns.join(', ')}, version)
+       SELECT ${values.join(', ')}, ${p.add(version)} ${from}
+       RETURNING ${def.idColumn} AS id`,
+      p.values,
+    );
+    const id = r.rows[0].id;
+    const after = (await getItem(q, def, id))!;
+    await recordChange(q, def, { id, version, operation: 'create', actor, after });
+    return after;
+  });
+}
+
+/**
+ * Applies a merged row to an existing item if its version is still `expectedVersion`
+ * (the client's If-Match); otherwise nothing is written and 412 tells the client to reload.
+ */
+export async function updateItem(
+  db: Db,
+  def: CollectionDef,
+  id: string | number,
+  expectedVersion: number | '*',
+  merge: (before: Item) => Record<string, unknown>,
+  actor: string,
+  check: (q: Queryable, row: Record<string, unknown>) => Promise<void>,
+): Promise<Item> {
+  return db.tx(async (q) => {
+    const current = await lockVersion(q, def, id);
+    if (current === undefined) throw notFound(def.label, String(id));
+    if (expectedVersion !== '*' && current !== expectedVersion) throw staleVersion(current, expectedVersion);
+    const before = (await getItem(q, def, id))!;
+    const row = merge(before);
+    await check(q, row);
+    const p = new Params();
+    const { columns, values, from } = rowSource(def, row, p, def.geometry !== undefined && 'geometry' in row);
+    const set = columns.length ? `(${columns.join(', ')}) = (SELECT ${values.join(', ')} ${from}),` : '';
+    await q.query(
+      `UPDATE ${def.table} SET ${set} version = version + 1, updated_at = now() WHERE ${def.idColumn} = ${p.add(id)}`,
+      p.values,
+    );
+    const after = (await getItem(q, def, id))!;
+    await recordChange(q, def, { id, version: current + 1, operation: 'update', actor, before, after });
+    return after;
+  });
+}
+
+export async function deleteItem(db: Db, def: CollectionDef, id: string | number, expectedVersion: number | '*', actor: string): Promise<void> {
+  await db.tx(async (q) => {
+    const current = await lockVersion(q, def, id);
+    if (current === undefined) throw notFound(def.label, String(id));
+    if (expectedVersion !== '*' && current !== expectedVersion) throw staleVersion(current, expectedVersion);
+    const before = (await getItem(q, def, id))!;
+    await q.query(`DELETE FROM ${def.table} WHERE ${def.idColumn} = $1`, [id]);
+    await recordChange(q, def, { id, version: current + 1, operation: 'delete', actor, before });
+  });
+}
+
+function staleVersion(current: number, expected: number): ApiProblem {
+  return new ApiProblem(
+    412,
+    'version_mismatch',
+    `the item changed since you read it (your version ${expected}, now ${current}): reload it and apply your edit again`,
+    'if-match',
+  );
+}
+
+export interface HistoryEntry {
+  version: number;
+  operation: string;
+  actor: string;
+  at: string;
+  before: unknown;
+  after: unknown;
+}
+
+export async function itemHistory(db: Queryable, def: CollectionDef, id: string | number): Promise<HistoryEntry[]> {
+  const r = await db.query<HistoryEntry>(
+    `SELECT version, operation, actor, to_jsonb(at) #>> '{}' AS at, before, after
+     FROM change WHERE entity = $1 AND entity_id = $2 ORDER BY id`,
+    [def.table, String(id)],
+  );
+  return r.rows;
+}

@@ -1,0 +1,188 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db, Queryable } from '@parkatlas/db';
+import { apiError, bboxParam } from '@parkatlas/schema';
+import { ApiProblem, notFound } from '../errors.ts';
+import { checkGeometry, type Extent } from './checks.ts';
+import type { CollectionDef } from './definition.ts';
+import { createItem, deleteItem, getItem, itemHistory, listItems, updateItem, type Item } from './repository.ts';
+
+export interface CollectionContext {
+  db: Db;
+  extent: Extent;
+  /** Who is writing, for the history. */
+  actorOf: (req: FastifyRequest) => string;
+}
+
+const MAX_LIMIT = 10000;
+const etagOf = (item: Item) => `"${item.properties.version}"`;
+const errors = { 400: apiError, 404: apiError, 409: apiError, 412: apiError, 413: apiError, 422: apiError, 428: apiError };
+
+/** If-Match: `"7"` (the ETag of a read) or `*`. Without it a write could silently undo someone else's. */
+function expectedVersion(req: FastifyRequest): number | '*' {
+  const header = req.headers['if-match'];
+  if (header === undefined) {
+    throw new ApiProblem(428, 'precondition_required', 'send If-Match with the ETag you read, so no concurrent edit is lost', 'if-match');
+  }
+  if (header.trim() === '*') return '*';
+  const m = /^\s*"(\d+)"\s*$/.exec(header);
+  if (!m) throw new ApiProblem(412, 'version_mismatch', `If-Match '${header}' is not an ETag of this item (expected e.g. "3")`, 'if-match');
+  return Number(m[1]);
+}
+
+function encodeCursor(sort: string, item: Item, column: string): string {
+  return Buffer.from(JSON.stringify({ s: sort, k: [item.properties[column], item.id] })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: string): [unknown, string | number] {
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (c.s === sort && Array.isArray(c.k) && c.k.length === 2) return c.k;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ApiProblem(400, 'invalid_cursor', 'cursor is not one this list returned (or the sort changed): start again without it', 'cursor');
+}
+
+/** The list, item, write and history routes of one collection, all under /api/{name}. */
+export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx: CollectionContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const spatial = def.geometry !== undefined;
+  const idParam = z.strictObject({
+    id: def.idKind === 'int' ? z.coerce.number().int().positive() : z.string().min(1).max(64),
+  });
+  const sortValues = def.sortable.flatMap((c) => [c, `-${c}`]) as [string, ...string[]];
+  const filterSchemas = Object.fromEntries(Object.entries(def.filters).map(([k, f]) => [k, f.schema.optional()]));
+  const listQuery = z.strictObject({
+    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100).describe(`Items per page, at most ${MAX_LIMIT}`),
+    cursor: z.string().max(2000).optional().describe('The `next` value of the previous page'),
+    sort: z.enum(sortValues).default(def.idColumn).describe('Column to sort on; a leading - sorts descending'),
+    ...(spatial ? { bbox: bboxParam.optional() } : {}),
+    ...filterSchemas,
+  });
+
+  const feature = z.object({ type: z.literal('Feature'), id: z.union([z.string(), z.number()]), geometry: z.any(), properties: def.properties });
+  const itemSchema = spatial ? feature : def.properties;
+  const listSchema = spatial
+    ? z.object({ type: z.literal('FeatureCollection'), features: z.array(feature), numberReturned: z.number(), next: z.string().nullable() })
+    : z.object({ items: z.array(def.properties), next: z.string().nullable() });
+  const writable = def.idColumn in def.input.shape ? def.input.omit({ [def.idColumn]: true } as never) : def.input;
+  const createBody = spatial
+    ? z.strictObject({ type: z.literal('Feature'), id: z.union([z.string(), z.number()]).optional(), geometry: def.geometry!, properties: def.input })
+    : def.input;
+  const patchBody = spatial
+    ? z.strictObject({ type: z.literal('Feature').optional(), properties: writable.partial().optional(), geometry: def.geometry!.optional() })
+    : writable.partial();
+
+  const show = (item: Item) =>
+    spatial ? { type: 'Feature' as const, id: item.id, geometry: item.geometry, properties: item.properties } : item.properties;
+  const send = (reply: FastifyReply, status: number, item: Item) => {
+    reply.status(status).header('etag', etagOf(item));
+    if (spatial) reply.type('application/geo+json');
+    return show(item);
+  };
+  const runChecks = async (q: Queryable, row: Record<string, unknown>, geometry: unknown) => {
+    if (spatial && geometry !== undefined) await checkGeometry(q, geometry, ctx.extent);
+    for (const check of def.checks ?? []) await check(q, row, geometry);
+  };
+  const tags = [def.name];
+
+  r.get(`/api/${def.name}`, {
+    schema: { tags, summary: `List ${def.name}`, querystring: listQuery, response: { 200: listSchema, 400: apiError } },
+  }, async (req, reply) => {
+    const { limit, cursor, sort, bbox, ...filters } = req.query as Record<string, unknown> & { limit: number; sort: string; cursor?: string; bbox?: [number, number, number, number] };
+    const column = sort.replace(/^-/, '');
+    const { items, more } = await listItems(ctx.db, def, {
+      filters,
+      bbox,
+      limit,
+      sort: { column, descending: sort.startsWith('-') },
+      after: cursor ? decodeCursor(cursor, sort) : undefined,
+    });
+    const next = more ? encodeCursor(sort, items[items.length - 1], column) : null;
+    if (!spatial) return { items: items.map((i) => i.properties), next };
+    reply.type('application/geo+json');
+    return { type: 'FeatureCollection' as const, features: items.map(show) as never, numberReturned: items.length, next };
+  });
+
+  r.get(`/api/${def.name}/:id`, {
+    schema: { tags, summary: `One ${def.label}`, params: idParam, response: { 200: itemSchema, 404: apiError } },
+  }, async (req, reply) => {
+    const item = await getItem(ctx.db, def, req.params.id);
+    if (!item) throw notFound(def.label, String(req.params.id));
+    if (req.headers['if-none-match'] === etagOf(item)) return reply.status(304).header('etag', etagOf(item)).send();
+    return send(reply, 200, item) as never;
+  });
+
+  r.post(`/api/${def.name}`, {
+    schema: { tags, summary: `Create a ${def.label}`, body: createBody, response: { 201: itemSchema, ...errors } },
+  }, async (req, reply) => {
+    const body = req.body as { id?: unknown; geometry?: unknown; properties?: Record<string, unknown> } & Record<string, unknown>;
+    const row = spatial ? { ...body.properties!, geometry: body.geometry } : body;
+    if (spatial && body.id !== undefined && body.id !== row[def.idColumn]) {
+      throw new ApiProblem(422, 'id_mismatch', `Feature id '${body.id}' differs from properties.${def.idColumn} '${row[def.idColumn]}'`, 'id');
+    }
+    const item = await createItem(ctx.db, def, row, ctx.actorOf(req), (q) => runChecks(q, row, row.geometry));
+    reply.header('location', `/api/${def.name}/${encodeURIComponent(String(item.id))}`);
+    return send(reply, 201, item) as never;
+  });
+
+  r.patch(`/api/${def.name}/:id`, {
+    schema: { tags, summary: `Change a ${def.label} (needs If-Match)`, params: idParam, body: patchBody, response: { 200: itemSchema, ...errors } },
+  }, async (req, reply) => {
+    const expected = expectedVersion(req);
+    const body = req.body as Record<string, unknown>;
+    const patch = (spatial ? body.properties ?? {} : body) as Record<string, unknown>;
+    const item = await updateItem(ctx.db, def, req.params.id, expected, (before) => {
+      // Merge patch (OGC API – Features Part 4): given fields replace, null clears, absent ones stay.
+      const kept = Object.fromEntries(Object.keys(writable.shape).map((k) => [k, before.properties[k]]));
+      const merged = writable.safeParse({ ...kept, ...patch });
+      if (!merged.success) {
+        const issue = merged.error.issues[0];
+        const field = issue.path.join('.');
+        throw new ApiProblem(422, 'invalid_value', `${field}: ${issue.message}`, field);
+      }
+      const row: Record<string, unknown> = { ...merged.data, [def.idColumn]: before.id };
+      if (spatial && body.geometry !== undefined) row.geometry = body.geometry;
+      return row;
+    }, ctx.actorOf(req), (q, row) => runChecks(q, row, row.geometry));
+    return send(reply, 200, item) as never;
+  });
+
+  r.delete(`/api/${def.name}/:id`, {
+    schema: { tags, summary: `Delete a ${def.label} (needs If-Match)`, params: idParam, response: { 204: z.null(), ...errors } },
+  }, async (req, reply) => {
+    await deleteItem(ctx.db, def, req.params.id, expectedVersion(req), ctx.actorOf(req));
+    return reply.status(204).send();
+  });
+
+  const historyEntry = z.object({
+    version: z.number(),
+    operation: z.enum(['create', 'update', 'delete']),
+    actor: z.string(),
+    at: z.string(),
+    changed: z.array(z.string()).describe('Attributes (and geometry) that differ from the version before'),
+    before: z.any(),
+    after: z.any(),
+  });
+  r.get(`/api/${def.name}/:id/history`, {
+    schema: { tags, summary: `Every version of a ${def.label}`, params: idParam, response: { 200: z.object({ items: z.array(historyEntry) }), 404: apiError } },
+  }, async (req) => {
+    const entries = await itemHistory(ctx.db, def, req.params.id);
+    if (entries.length === 0 && !(await getItem(ctx.db, def, req.params.id))) throw notFound(def.label, String(req.params.id));
+    return { items: entries.map((e) => ({ ...e, changed: changedFields(e.before, e.after) })) };
+  });
+}
+
+type Snapshot = { properties?: Record<string, unknown>; geometry?: unknown } | null;
+
+/** Which attributes differ between two snapshots; bookkeeping fields are left out. */
+function changedFields(before: unknown, after: unknown): string[] {
+  const b = (before as Snapshot)?.properties ?? {};
+  const a = (after as Snapshot)?.properties ?? {};
+  const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
+  const out = [...keys].filter((k) => k !== "version" && k !== "updated_at" && JSON.stringify(b[k] ?? null) !== JSON.stringify(a[k] ?? null));
+  if (JSON.stringify((before as Snapshot)?.geometry ?? null) !== JSON.stringify((after as Snapshot)?.geometry ?? null)) out.push('geometry');
+  return out.sort();
+}

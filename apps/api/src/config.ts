@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Jining municipality: every stored coordinate must fall in here unless configured otherwise. */
+const DEFAULT_EXTENT = '115.8,34.4,117.7,36.0';
+
+const extent = z
+  .string()
+  .transform((s, ctx) => {
+    const n = s.split(',').map(Number);
+    if (n.length !== 4 || n.some((x) => !Number.isFinite(x)) || n[0] >= n[2] || n[1] >= n[3]) {
+      ctx.addIssue({ code: 'custom', message: 'must be minLon,minLat,maxLon,maxLat with min < max' });
+      return z.NEVER;
+    }
+    return n as [number, number, number, number];
+  });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .transform((v) => v || undefined),
+  PARKATLAS_DATA_DIR: z.string().min(1).default('./.parkatlas'),
+  PARKATLAS_DEMO: z.enum(['0', '1']).default('1'),
+  PARKATLAS_EXTENT: extent.default(DEFAULT_EXTENT),
+  PARKATLAS_WEB_DIR: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  demo: boolean;
+  /** minLon, minLat, maxLon, maxLat */
+  extent: [number, number, number, number];
+  /** The built web app to serve at `/`, if any. */
+  webDir?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from the environment once, failing with every bad variable named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.PARKATLAS_DATA_DIR,
+    demo: e.PARKATLAS_DEMO === '1',
+    extent: e.PARKATLAS_EXTENT,
+    webDir: e.PARKATLAS_WEB_DIR,
+  };
+}
+
+export function defaultExtent(): [number, number, number, number] {
+  return extent.parse(DEFAULT_EXTENT);
+}

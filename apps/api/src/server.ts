@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { migrate, openDb, redactUrl } from '@parkatlas/db';
+import { generateDemoZone, isDatabaseEmpty, loadDemoZone } from '@parkatlas/seeds';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+const defaultWebDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Reads the environment, opens and migrates the database, loads the demo zone once, and listens. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const where = config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded database in ${config.dataDir}`;
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(db);
+  const app = await buildApp({
+    db,
+    extent: config.extent,
+    webDir: config.webDir ?? defaultWebDir,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  });
+  app.log.info({ database: where, migrations: applied }, 'database ready');
+  if (config.demo && (await isDatabaseEmpty(db))) {
+    const t = Date.now();
+    const report = await loadDemoZone(db, generateDemoZone());
+    app.log.info({ ms: Date.now() - t, rows: Object.fromEntries(report.map((r) => [r.table, r.rows])) }, 'demo zone loaded');
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    // close() stops accepting connections and waits for requests in flight.
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ ms: Date.now() - started, url: `http://${config.host}:${config.port}/` }, 'ParkAtlas is serving');
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,6 @@
+export type { Db, DbError, DriverKind, Queryable, QueryResult } from './db.ts';
+export { isDbError } from './db.ts';
+export { openEmbedded } from './embedded.ts';
+export { openPostgres } from './postgres.ts';
+export { migrate, listMigrations, splitSqlScript } from './migrate.ts';
+export { openDb, postgisVersion, redactUrl } from './open.ts';

@@ -1,0 +1,5 @@
+export * from './entities.ts';
+export * from './errors.ts';
+export * from './geojson.ts';
+export * from './units.ts';
+export * from './uscc.ts';
