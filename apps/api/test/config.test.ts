@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('defaults to the embedded database, port 3000 on loopback, demo data and the Jining extent', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: './.parkatlas',
+      demo: true,
+      extent: [115.8, 34.4, 117.7, 36.0],
+      webDir: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u:p@db:5432/parkatlas',
+      PARKATLAS_DATA_DIR: '/var/lib/parkatlas',
+      PARKATLAS_DEMO: '0',
+      PARKATLAS_EXTENT: '116.5,35.3,116.9,35.6',
+    });
+    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/parkatlas', demo: false, extent: [116.5, 35.3, 116.9, 35.6] });
+  });
+
+  it('fails at start naming every bad variable', () => {
+    const attempt = () => loadConfig({ PORT: 'eighty', PARKATLAS_DEMO: 'yes', PARKATLAS_EXTENT: '117,35,116,36', DATABASE_URL: 'mysql://x' });
+    expect(attempt).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        attempt();
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    for (const name of ['PORT', 'PARKATLAS_DEMO', 'PARKATLAS_EXTENT', 'DATABASE_URL']) expect(message).toContain(name);
+  });
+});
