@@ -24,7 +24,8 @@ const envSchema = z.object({
     .transform((v) => v || undefined),
   PARKATLAS_DATA_DIR: z.string().min(1).default('./.parkatlas'),
   PARKATLAS_DEMO: z.enum(['0', '1']).default('1'),
-  PARKATLAS_EXTENT: extent.default(DEFAULT_EXTENT),
+  // prefault: the default string is parsed like a given one.
+  PARKATLAS_EXTENT: extent.prefault(DEFAULT_EXTENT),
   PARKATLAS_WEB_DIR: z.string().optional(),
 });
 

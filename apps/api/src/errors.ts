@@ -59,12 +59,13 @@ function validationField(err: FastifyError & { validationContext?: string }): { 
   const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
   const keys = (first.params as { keys?: string[] }).keys;
   if (first.keyword === 'unrecognized_keys' && keys?.length) {
-    const field = path ? `${path}.${keys[0]}` : keys[0];
+    const field: string = path ? `${path}.${keys[0]}` : keys[0];
     const where = err.validationContext === 'querystring' ? 'query parameter' : 'field';
     return { field, message: `unknown ${where} '${keys.join("', '")}'` };
   }
   const field = path || undefined;
-  return { field, message: field ? `${field}: ${first.message}` : first.message };
+  const message = first.message ?? 'is not valid';
+  return { field, message: field ? `${field}: ${message}` : message };
 }
 
 /** One error shape for every route: { error: { code, message, field? } }. */

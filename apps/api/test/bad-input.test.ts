@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, tableCounts, type TestApp } from './support/app.ts';
 
@@ -20,7 +21,7 @@ const feature = (properties: Record<string, unknown>, geometry: unknown = polygo
 const parcel = (extra: Record<string, unknown> = {}) => ({ code: 'BAD-1', land_use: 'M1', status: 'idle', ...extra });
 
 async function expectRefused(
-  req: Parameters<TestApp['app']['inject']>[0],
+  req: string | InjectOptions,
   status: number,
   code: string,
   field?: string,

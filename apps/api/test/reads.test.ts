@@ -27,9 +27,9 @@ async function readAll(url: string): Promise<{ ids: unknown[]; pages: number }> 
   let pages = 0;
   do {
     const sep = url.includes('?') ? '&' : '?';
-    const res = await t.app.inject(next ? `${url}${sep}cursor=${encodeURIComponent(next)}` : url);
+    const res: { statusCode: number; body: string; json: () => any } = await t.app.inject(next ? `${url}${sep}cursor=${encodeURIComponent(next)}` : url);
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json();
+    const body: { features?: { id: unknown }[]; items: Record<string, unknown>[]; next: string | null } = res.json();
     const collection = url.split('?')[0].replace('/api/', '');
     const items = body.features ?? body.items.map((i: Record<string, unknown>) => ({ id: idOf(collection, i) }));
     ids.push(...items.map((i: { id: unknown }) => i.id));

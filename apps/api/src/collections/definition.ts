@@ -40,13 +40,13 @@ export interface CollectionDef {
 }
 
 /** `status=idle,available`: any of the listed values. */
-export function anyOf(column: string, values: readonly [string, ...string[]] | z.ZodType<string>): Filter {
-  const item = Array.isArray(values) ? z.enum(values as [string, ...string[]]) : (values as z.ZodType<string>);
+export function anyOf(column: string, values: readonly [string, ...string[]] | z.ZodType<string | number>): Filter {
+  const item: z.ZodType<string | number> = Array.isArray(values) ? z.enum(values as [string, ...string[]]) : (values as z.ZodType<string | number>);
   return {
     schema: z
       .string()
       .transform((s) => s.split(',').map((x) => x.trim()))
-      .pipe(z.array(item).min(1))
+      .pipe(z.array(item).min(1) as z.ZodType<unknown, string[]>)
       .describe(`One value or several separated by commas`),
     sql: (p) => `v.${column} = ANY(${p})`,
   };

@@ -197,7 +197,7 @@ function staleVersion(current: number, expected: number): ApiProblem {
 
 export interface HistoryEntry {
   version: number;
-  operation: string;
+  operation: 'create' | 'update' | 'delete';
   actor: string;
   at: string;
   before: unknown;

@@ -111,7 +111,7 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
   }, async (req, reply) => {
     const item = await getItem(ctx.db, def, req.params.id);
     if (!item) throw notFound(def.label, String(req.params.id));
-    if (req.headers['if-none-match'] === etagOf(item)) return reply.status(304).header('etag', etagOf(item)).send();
+    if (req.headers['if-none-match'] === etagOf(item)) return (reply as FastifyReply).status(304).header('etag', etagOf(item)).send();
     return send(reply, 200, item) as never;
   });
 
@@ -154,7 +154,7 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     schema: { tags, summary: `Delete a ${def.label} (needs If-Match)`, params: idParam, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
     await deleteItem(ctx.db, def, req.params.id, expectedVersion(req), ctx.actorOf(req));
-    return reply.status(204).send();
+    return (reply as FastifyReply).status(204).send();
   });
 
   const historyEntry = z.object({
