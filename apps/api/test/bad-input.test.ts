@@ -84,7 +84,7 @@ describe('invalid content (422)', () => {
   it('a ring that is not closed', () =>
     expectRefused(
       { method: 'POST', url: '/api/parcels', payload: feature(parcel(), polygon([[116.2, 34.7], [116.21, 34.7], [116.21, 34.71], [116.2, 34.71]])) },
-      422, 'invalid_geometry', 'geometry',
+      422, 'invalid_geometry', 'geometry', /ring 0 is not closed/,
     ));
 
   it('coordinates in latitude, longitude order', () =>
@@ -147,7 +147,7 @@ describe('invalid content (422)', () => {
     const park = (await t.db.query<{ code: string; version: number }>('SELECT code, version FROM park ORDER BY code LIMIT 1')).rows[0];
     await expectRefused(
       { method: 'PATCH', url: `/api/parks/${park.code}`, payload: { properties: { name: null } }, headers: { 'if-match': `"${park.version}"` } },
-      422, 'invalid_value', 'name',
+      400, 'invalid_body', 'properties.name',
     );
   });
 

@@ -54,8 +54,14 @@ describe('create', () => {
     const uscc = '91350100M000100Y43';
     const e = await t.app.inject({ method: 'POST', url: '/api/enterprises', payload: { uscc, name: '济宁测试科技有限公司', industry: 'I65', high_tech: true } });
     expect(e.statusCode, e.body).toBe(201);
-    const unit = (await t.db.query<{ unit: string }>("SELECT unit FROM unit_occupancy WHERE status = 'vacant' ORDER BY unit LIMIT 1")).rows[0].unit;
-    const l = await t.app.inject({ method: 'POST', url: '/api/leases', payload: { enterprise: uscc, unit, start_date: '2020-01-01', end_date: '2099-12-31' } });
+    // A unit vacant today with no lease ahead of it.
+    const free = (await t.db.query<{ unit: string; today: string }>(
+      `SELECT o.unit, to_char(current_date, 'YYYY-MM-DD') AS today FROM unit_occupancy o
+       WHERE o.status = 'vacant' AND NOT EXISTS (SELECT 1 FROM lease l WHERE l.unit = o.unit AND coalesce(l.end_date, current_date) >= current_date)
+       ORDER BY o.unit LIMIT 1`,
+    )).rows[0];
+    const unit = free.unit;
+    const l = await t.app.inject({ method: 'POST', url: '/api/leases', payload: { enterprise: uscc, unit, start_date: free.today, end_date: '2099-12-31' } });
     expect(l.statusCode, l.body).toBe(201);
     expect(l.json()).toMatchObject({ enterprise: uscc, unit, status: 'active' });
     expect(l.headers.location).toBe(`/api/leases/${l.json().id}`);

@@ -8,6 +8,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 /** A real PostgreSQL + PostGIS server through a connection pool. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle connection the server drops (restart, admin termination) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on('error', (e) => console.warn(`idle PostgreSQL connection lost: ${e.message}`));
   // Fail at start, with the server's reason, rather than on the first request.
   const probe = await pool.connect();
   probe.release();

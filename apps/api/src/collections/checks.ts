@@ -20,7 +20,10 @@ interface GeometryFacts {
  * its coordinates are swapped is reported as lat/lon order, the most common mistake.
  */
 export async function checkGeometry(q: Queryable, geometry: unknown, extent: Extent): Promise<void> {
-  let facts: GeometryFacts;
+  // GEOS cannot even judge an unclosed ring (it raises instead of answering), so say it here.
+  const open = unclosedRing(geometry);
+  if (open) throw new ApiProblem(422, 'invalid_geometry', `geometry is not valid: ${open}`, 'geometry');
+  let facts: GeometryFacts | undefined;
   try {
     const r = await q.query<GeometryFacts>(
       `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason,
@@ -32,6 +35,7 @@ export async function checkGeometry(q: Queryable, geometry: unknown, extent: Ext
   } catch (e) {
     throw new ApiProblem(422, 'invalid_geometry', `geometry cannot be read: ${(e as Error).message}`, 'geometry');
   }
+  if (!facts || facts.valid === null) throw new ApiProblem(422, 'invalid_geometry', 'geometry cannot be read by PostGIS', 'geometry');
   const [minX, minY, maxX, maxY] = extent;
   const inside = (x0: number, y0: number, x1: number, y1: number) => x0 >= minX && y0 >= minY && x1 <= maxX && y1 <= maxY;
   if (!inside(facts.xmin, facts.ymin, facts.xmax, facts.ymax)) {
@@ -45,6 +49,23 @@ export async function checkGeometry(q: Queryable, geometry: unknown, extent: Ext
     );
   }
   if (!facts.valid) throw new ApiProblem(422, 'invalid_geometry', `geometry is not valid: ${facts.reason}`, 'geometry');
+}
+
+/** Describes the first ring whose last position is not its first, if any. */
+export function unclosedRing(geometry: unknown): string | undefined {
+  const g = geometry as { type?: string; coordinates?: unknown };
+  const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []) as number[][][][];
+  for (const [p, rings] of polygons.entries()) {
+    for (const [r, ring] of rings.entries()) {
+      const first = ring[0];
+      const last = ring[ring.length - 1];
+      if (first.length !== last.length || first.some((v, i) => v !== last[i])) {
+        const where = g.type === 'MultiPolygon' ? `polygon ${p}, ring ${r}` : `ring ${r}`;
+        return `${where} is not closed: it starts at [${first}] but ends at [${last}]`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** A USCC field must carry a correct check character (GB 32100-2015). */
