@@ -16,7 +16,7 @@ export interface CollectionContext {
 }
 
 const MAX_LIMIT = 10000;
-const etagOf = (item: Item) => `"${item.properties.version}"`;
+const etagOf = (item: Item) => `"${item.version}"`;
 const errors = { 400: apiError, 404: apiError, 409: apiError, 412: apiError, 413: apiError, 422: apiError, 428: apiError };
 
 /** If-Match: `"7"` (the ETag of a read) or `*`. Without it a write could silently undo someone else's. */
@@ -31,8 +31,8 @@ function expectedVersion(req: FastifyRequest): number | '*' {
   return Number(m[1]);
 }
 
-function encodeCursor(sort: string, item: Item, column: string): string {
-  return Buffer.from(JSON.stringify({ s: sort, k: [item.properties[column], item.id] })).toString('base64url');
+function encodeCursor(sort: string, item: Item): string {
+  return Buffer.from(JSON.stringify({ s: sort, k: [item.sortKey, item.id] })).toString('base64url');
 }
 
 function decodeCursor(cursor: string, sort: string): [unknown, string | number] {
@@ -75,13 +75,10 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     ? z.strictObject({ type: z.literal('Feature').optional(), properties: writable.partial().optional(), geometry: def.geometry!.optional() })
     : writable.partial();
 
-  const show = (item: Item) =>
-    spatial ? { type: 'Feature' as const, id: item.id, geometry: item.geometry, properties: item.properties } : item.properties;
-  const send = (reply: FastifyReply, status: number, item: Item) => {
-    reply.status(status).header('etag', etagOf(item));
-    if (spatial) reply.type('application/geo+json');
-    return show(item);
-  };
+  // Items arrive serialized by the database (see repository.ts) and are sent as they are.
+  const contentType = spatial ? 'application/geo+json; charset=utf-8' : 'application/json; charset=utf-8';
+  const send = (reply: FastifyReply, status: number, item: Item) =>
+    (reply as FastifyReply).status(status).header('etag', etagOf(item)).type(contentType).send(item.json);
   const runChecks = async (q: Queryable, row: Record<string, unknown>, geometry: unknown) => {
     if (spatial && geometry !== undefined) await checkGeometry(q, geometry, ctx.extent);
     for (const check of def.checks ?? []) await check(q, row, geometry);
@@ -92,18 +89,19 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     schema: { tags, summary: `List ${def.name}`, querystring: listQuery, response: { 200: listSchema, 400: apiError } },
   }, async (req, reply) => {
     const { limit, cursor, sort, bbox, ...filters } = req.query as Record<string, unknown> & { limit: number; sort: string; cursor?: string; bbox?: [number, number, number, number] };
-    const column = sort.replace(/^-/, '');
     const { items, more } = await listItems(ctx.db, def, {
       filters,
       bbox,
       limit,
-      sort: { column, descending: sort.startsWith('-') },
+      sort: { column: sort.replace(/^-/, ''), descending: sort.startsWith('-') },
       after: cursor ? decodeCursor(cursor, sort) : undefined,
     });
-    const next = more ? encodeCursor(sort, items[items.length - 1], column) : null;
-    if (!spatial) return { items: items.map((i) => i.properties), next };
-    reply.type('application/geo+json');
-    return { type: 'FeatureCollection' as const, features: items.map(show) as never, numberReturned: items.length, next };
+    const next = JSON.stringify(more ? encodeCursor(sort, items[items.length - 1]) : null);
+    const list = items.map((i) => i.json).join(',');
+    const body = spatial
+      ? `{"type":"FeatureCollection","numberReturned":${items.length},"next":${next},"features":[${list}]}`
+      : `{"next":${next},"items":[${list}]}`;
+    return (reply as FastifyReply).type(contentType).send(body);
   });
 
   r.get(`/api/${def.name}/:id`, {
@@ -112,7 +110,7 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     const item = await getItem(ctx.db, def, req.params.id);
     if (!item) throw notFound(def.label, String(req.params.id));
     if (req.headers['if-none-match'] === etagOf(item)) return (reply as FastifyReply).status(304).header('etag', etagOf(item)).send();
-    return send(reply, 200, item) as never;
+    return send(reply, 200, item);
   });
 
   r.post(`/api/${def.name}`, {
@@ -125,7 +123,7 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     }
     const item = await createItem(ctx.db, def, row, ctx.actorOf(req), (q) => runChecks(q, row, row.geometry));
     reply.header('location', `/api/${def.name}/${encodeURIComponent(String(item.id))}`);
-    return send(reply, 201, item) as never;
+    return send(reply, 201, item);
   });
 
   r.patch(`/api/${def.name}/:id`, {
@@ -147,7 +145,7 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
       if (spatial && body.geometry !== undefined) row.geometry = body.geometry;
       return row;
     }, ctx.actorOf(req), (q, row) => runChecks(q, row, row.geometry));
-    return send(reply, 200, item) as never;
+    return send(reply, 200, item);
   });
 
   r.delete(`/api/${def.name}/:id`, {
