@@ -6,9 +6,14 @@ import type { Extent } from './collections/checks.ts';
 import { defaultExtent } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerExports } from './exports/routes.ts';
+import { registerOgcApi } from './ogc/index.ts';
 import { registerCodes } from './routes/codes.ts';
 import { collections } from './routes/collections.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerParkSummary } from './routes/park-summary.ts';
+import { registerTiles } from './routes/tiles.ts';
+import { registerStats } from './stats/index.ts';
 import { registerWeb } from './web.ts';
 
 export interface AppOptions {
@@ -44,6 +49,11 @@ export async function buildApp(options: AppOptions) {
   registerCodes(app, options.db);
   const ctx = { db: options.db, extent: options.extent ?? defaultExtent(), actorOf };
   for (const def of collections) registerCollection(app, def, ctx);
+  registerExports(app, options.db);
+  registerStats(app, options.db);
+  registerParkSummary(app, options.db);
+  await registerTiles(app, options.db);
+  await registerOgcApi(app, ctx);
   if (options.webDir) await registerWeb(app, options.webDir);
   return app;
 }

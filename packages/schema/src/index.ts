@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './geojson.ts';
 export * from './units.ts';
 export * from './uscc.ts';
+export * from './stats.ts';

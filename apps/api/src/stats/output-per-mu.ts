@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from '@parkatlas/db';
+import { apiError, outputPerMuItem, outputPerMuQuery, outputPerMuResponse } from '@parkatlas/schema';
+import * as repo from './repository.ts';
+import { respond } from './respond.ts';
+
+const tags = ['stats'];
+
+const SCHEME = `亩均效益: revenue, tax and employees per mu of land used. An enterprise's land is the parcels it uses on
+as_of (holder of a parcel lease covering the day, else the parcel's enterprise once supplied); a park's figures
+share each enterprise's over its parcels by area. Score = 100 × Σ(value ÷ benchmark × weight) ÷ Σ weight over the
+scheme's indicators the data measures (tax per mu, revenue per mu, labour productivity = revenue per employee),
+i.e. the published weights renormalized (standard, 3 mu or more: 40/10/10; small: 50/20). Grades by score band.
+Scheme, benchmarks, weights and bands: tables output_per_mu_indicator, output_per_mu_config, output_per_mu_grade.`;
+
+/** /api/stats/output-per-mu: 亩均效益 per enterprise, parcel or park, scored, graded and ranked. */
+export function registerOutputPerMuStats(app: FastifyInstance, db: Db): void {
+  app.withTypeProvider<ZodTypeProvider>().get('/api/stats/output-per-mu', {
+    schema: {
+      tags, summary: 'Revenue and tax per mu with the A/B/C/D grade, per enterprise, parcel or park', description: SCHEME,
+      querystring: outputPerMuQuery, response: { 200: outputPerMuResponse, 400: apiError },
+    },
+  }, async (req, reply) => {
+    const q = req.query;
+    const asOf = await repo.resolveAsOf(db, q.as_of);
+    const { items, zone } = await repo.outputPerMu(db, asOf, q.by, q.grade, q.park);
+    return respond(reply, q.format, { name: `output-per-mu-${q.by}-${asOf}`, item: outputPerMuItem, rows: items }, async () => ({
+      as_of: asOf, by: q.by, scheme: await repo.outputPerMuScheme(db), zone, items,
+    })) as never;
+  });
+}

@@ -1,0 +1,126 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, geometryBounds, type Feature, type NamedZone, type ParcelListItem } from './api/client.ts';
+import { I18nProvider, makeI18n } from './i18n/i18n.tsx';
+import { MapView, type Bounds, type MapViewHandle } from './map/MapView.tsx';
+import { PARCELS_MINZOOM } from './map/style.ts';
+import { DetailPanel, type ZoneNames } from './panels/DetailPanel.tsx';
+import { FilterPanel } from './panels/FilterPanel.tsx';
+import { LayerPanel } from './panels/LayerPanel.tsx';
+import { Legend } from './panels/Legend.tsx';
+import { ParkPanel } from './panels/ParkPanel.tsx';
+import { ResultList } from './panels/ResultList.tsx';
+import { formatAppState, parseAppState, type AppState, type MapViewState, type Selection } from './url/app-state.ts';
+
+type Zones = Record<'parks' | 'areas' | 'corridors', Feature<NamedZone>[]>;
+
+/** Loads the parks, areas and corridors once: they name the filters, the park view and the panels. */
+function useZones(): Zones {
+  const [zones, setZones] = useState<Zones>({ parks: [], areas: [], corridors: [] });
+  useEffect(() => {
+    const abort = new AbortController();
+    Promise.all([api.zones('parks', abort.signal), api.zones('areas', abort.signal), api.zones('corridors', abort.signal)]).then(
+      ([parks, areas, corridors]) => setZones({ parks: parks.features, areas: areas.features, corridors: corridors.features }),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, []);
+  return zones;
+}
+
+/** Keeps the URL equal to the state (replaceState, a little after the last change), so a link reproduces the view. */
+function useUrlSync(state: AppState): void {
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const url = formatAppState(state);
+      // With the path: a bare '#…' would keep the old query string.
+      if (url !== window.location.search + window.location.hash) window.history.replaceState(null, '', window.location.pathname + url);
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [state]);
+}
+
+export function App() {
+  const [state, setState] = useState<AppState>(() => parseAppState(window.location.search, window.location.hash));
+  const [bounds, setBounds] = useState<Bounds | null>(null);
+  const initialView = useRef(state.view).current;
+  const map = useRef<MapViewHandle>(null);
+  const zones = useZones();
+  useUrlSync(state);
+
+  const i18n = makeI18n(state.lang);
+  useEffect(() => {
+    document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = `${i18n.t('appTitle')} · ParkAtlas`;
+  }, [state.lang]);
+
+  const update = useCallback((patch: Partial<AppState>) => setState((s) => ({ ...s, ...patch })), []);
+  const onViewChange = useCallback((view: MapViewState, b: Bounds) => {
+    setState((s) => ({ ...s, view }));
+    setBounds(b);
+  }, []);
+  const onSelect = useCallback((selection: Selection | null) => update({ selection }), [update]);
+  const onPickParcel = useCallback((f: Feature<ParcelListItem>) => {
+    update({ selection: { collection: 'parcels', id: String(f.properties.code) } });
+    map.current?.fitBounds(geometryBounds(f.geometry), 17);
+  }, [update]);
+  const onChoosePark = useCallback((park: Feature<NamedZone> | null) => {
+    update({ park: park?.properties.code ?? null });
+    if (park) map.current?.fitBounds(geometryBounds(park.geometry), 15);
+  }, [update]);
+
+  const zoneNames = useMemo<ZoneNames>(() => {
+    const index = (list: Feature<NamedZone>[]) => new Map(list.map((f) => [f.properties.code, f.properties]));
+    return { parks: index(zones.parks), areas: index(zones.areas), corridors: index(zones.corridors) };
+  }, [zones]);
+
+  return (
+    <I18nProvider lang={state.lang}>
+      <div className="app" data-lang={state.lang}>
+        <header className="topbar">
+          <h1>
+            {i18n.t('appTitle')} <small>{i18n.t('appSubtitle')}</small>
+          </h1>
+          <div className="actions">
+            <button type="button" data-testid="toggle-3d" className={state.threeD ? 'on' : ''} onClick={() => update({ threeD: !state.threeD })}>
+              {state.threeD ? i18n.t('view2d') : i18n.t('view3d')}
+            </button>
+            <button type="button" data-testid="toggle-lang" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
+              {i18n.t('switchLanguage')}
+            </button>
+          </div>
+        </header>
+        <aside className="sidebar">
+          <ParkPanel parks={zones.parks} park={state.park} onChoose={onChoosePark} />
+          <FilterPanel filters={state.filters} parks={zones.parks.map((f) => f.properties)} areas={zones.areas.map((f) => f.properties)} onChange={(filters) => update({ filters })} />
+          <ResultList filters={state.filters} bounds={bounds} selected={state.selection?.collection === 'parcels' ? state.selection.id : null} onPick={onPickParcel} />
+        </aside>
+        <main className="map-area">
+          <MapView
+            ref={map}
+            initialView={initialView}
+            lang={state.lang}
+            filters={state.filters}
+            layers={state.layers}
+            threeD={state.threeD}
+            selection={state.selection}
+            focusPark={state.park}
+            onViewChange={onViewChange}
+            onSelect={onSelect}
+          />
+          {state.layers.parcels && state.view.zoom < PARCELS_MINZOOM && (
+            <div className="overlay top-center hint" data-testid="zoom-hint">
+              {i18n.t('zoomInForParcels')}
+            </div>
+          )}
+          <div className="overlay top-left">
+            <LayerPanel layers={state.layers} onChange={(layers) => update({ layers })} />
+          </div>
+          <div className="overlay bottom-left">
+            <Legend threeD={state.threeD} />
+          </div>
+          {state.selection && <DetailPanel key={`${state.selection.collection}/${state.selection.id}`} selection={state.selection} zones={zoneNames} onSelect={onSelect} />}
+        </main>
+      </div>
+    </I18nProvider>
+  );
+}

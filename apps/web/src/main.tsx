@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { labelFontsReady } from './map/fonts.ts';
+import './styles.css';
+
+// Start loading the label fonts at once; the map waits for them, the rest of the page does not.
+void labelFontsReady();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,198 @@
+import maplibregl, { type FeatureIdentifier, type LngLatBoundsLike, type Map as MlMap } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { Lang } from '../i18n/messages.ts';
+import { LAYER_GROUPS, type LayerGroup, type MapViewState, type ParcelFilters, type Selection } from '../url/app-state.ts';
+import { labelFontsReady } from './fonts.ts';
+import { parcelFilterExpression } from './parcel-filters.ts';
+import {
+  buildStyle,
+  FILTERED_PARCEL_LAYERS,
+  FLOORS_LAYER,
+  GROUP_LAYERS,
+  IDEOGRAPH_FONT_FAMILY,
+  nameField,
+  NAME_LABEL_LAYERS,
+  PICKABLE_LAYERS,
+} from './style.ts';
+
+/** [west, south, east, north] in degrees. */
+export type Bounds = [number, number, number, number];
+
+export interface MapViewHandle {
+  fitBounds: (bounds: Bounds, maxZoom?: number) => void;
+}
+
+export interface MapViewProps {
+  /** Where the map opens; later view changes come from the user or from the handle. */
+  initialView: MapViewState;
+  lang: Lang;
+  filters: ParcelFilters;
+  layers: Record<LayerGroup, boolean>;
+  threeD: boolean;
+  selection: Selection | null;
+  focusPark: string | null;
+  onViewChange: (view: MapViewState, bounds: Bounds) => void;
+  onSelect: (selection: Selection | null) => void;
+  ref?: Ref<MapViewHandle>;
+}
+
+declare global {
+  interface Window {
+    /** The map, for the browser tests and for whoever debugs in the console. */
+    parkatlasMap?: MlMap;
+  }
+}
+
+const HOVERABLE = ['buildings-fill', 'parcels-fill'];
+const SOURCE_OF: Record<string, 'buildings' | 'parcels'> = { 'buildings-fill': 'buildings', 'parcels-fill': 'parcels' };
+
+function viewOf(map: MlMap): MapViewState {
+  const c = map.getCenter();
+  return { center: [c.lng, c.lat], zoom: map.getZoom(), bearing: map.getBearing(), pitch: map.getPitch() };
+}
+
+function boundsOf(map: MlMap): Bounds {
+  const b = map.getBounds();
+  const clamp = (v: number, lim: number) => Math.max(-lim, Math.min(lim, v));
+  return [clamp(b.getWest(), 180), clamp(b.getSouth(), 85), clamp(b.getEast(), 180), clamp(b.getNorth(), 85)];
+}
+
+/**
+ * The one owner of the MapLibre map. The map and its style are made once; each prop then changes
+ * the existing layers in place (filters, visibility, text fields), never rebuilding them.
+ */
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MlMap | null>(null);
+  const [ready, setReady] = useState(false);
+  // Event handlers are bound once; they read the latest callbacks through this ref.
+  const latest = useRef(props);
+  latest.current = props;
+
+  useImperativeHandle(props.ref, () => ({
+    fitBounds: (bounds, maxZoom = 16) => mapRef.current?.fitBounds(bounds as LngLatBoundsLike, { padding: 60, maxZoom, duration: 900 }),
+  }), []);
+
+  useEffect(() => {
+    let cancelled = false;
+    let created: MlMap | undefined;
+    void labelFontsReady().then(() => {
+      if (!cancelled) created = createMap();
+    });
+    return () => {
+      cancelled = true;
+      if (!created) return;
+      created.remove();
+      mapRef.current = null;
+      if (window.parkatlasMap === created) delete window.parkatlasMap;
+    };
+  }, []);
+
+  /** Makes the map and binds its events, once. */
+  function createMap(): MlMap {
+    const { initialView, lang } = latest.current;
+    const map = new maplibregl.Map({
+      container: container.current!,
+      style: buildStyle(window.location.origin, lang),
+      center: initialView.center,
+      zoom: initialView.zoom,
+      bearing: initialView.bearing,
+      pitch: initialView.pitch,
+      maxPitch: 75,
+      localIdeographFontFamily: IDEOGRAPH_FONT_FAMILY,
+      attributionControl: { compact: true, customAttribution: 'ParkAtlas' },
+    });
+    mapRef.current = map;
+    window.parkatlasMap = map;
+    performance.mark('parkatlas:map-created');
+    map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+
+    const report = () => latest.current.onViewChange(viewOf(map), boundsOf(map));
+    map.on('moveend', report);
+    map.on('load', () => {
+      performance.mark('parkatlas:map-loaded');
+      setReady(true);
+      report();
+    });
+
+    map.on('click', (e) => {
+      const pickable = PICKABLE_LAYERS.filter(([id]) => map.getLayoutProperty(id, 'visibility') !== 'none');
+      const hits = map.queryRenderedFeatures(e.point, { layers: pickable.map(([id]) => id) });
+      const top = hits[0];
+      if (!top) return latest.current.onSelect(null);
+      const collection = pickable.find(([id]) => id === top.layer.id)![1];
+      const id = top.layer.id === FLOORS_LAYER ? top.properties.building : top.properties.code;
+      latest.current.onSelect(id ? { collection, id: String(id) } : null);
+    });
+
+    let hover: FeatureIdentifier | null = null;
+    const setHover = (next: FeatureIdentifier | null) => {
+      if (hover && next && hover.source === next.source && hover.id === next.id) return;
+      if (hover) map.setFeatureState(hover, { hover: false });
+      hover = next;
+      if (hover) map.setFeatureState(hover, { hover: true });
+      map.getCanvas().style.cursor = hover ? 'pointer' : '';
+    };
+    map.on('mousemove', (e) => {
+      const layers = HOVERABLE.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
+      const top = map.queryRenderedFeatures(e.point, { layers })[0];
+      const source = top && SOURCE_OF[top.layer.id];
+      setHover(top && source && top.id !== undefined ? { source, sourceLayer: source, id: top.id } : null);
+    });
+    map.on('mouseout', () => setHover(null));
+    return map;
+  }
+
+  const map = ready ? mapRef.current : null;
+
+  useEffect(() => {
+    if (!map) return;
+    for (const id of NAME_LABEL_LAYERS) map.setLayoutProperty(id, 'text-field', nameField(props.lang));
+  }, [map, props.lang]);
+
+  useEffect(() => {
+    if (!map) return;
+    const filter = parcelFilterExpression(props.filters);
+    for (const id of FILTERED_PARCEL_LAYERS) map.setFilter(id, filter);
+  }, [map, props.filters]);
+
+  useEffect(() => {
+    if (!map) return;
+    for (const group of LAYER_GROUPS) {
+      for (const id of GROUP_LAYERS[group]) map.setLayoutProperty(id, 'visibility', props.layers[group] ? 'visible' : 'none');
+    }
+    map.setLayoutProperty(FLOORS_LAYER, 'visibility', props.threeD && props.layers.buildings ? 'visible' : 'none');
+  }, [map, props.layers, props.threeD]);
+
+  const firstThreeD = useRef(true);
+  useEffect(() => {
+    if (!map) return;
+    // Flat footprints would show through the storeys; in 3D the storeys carry the colour.
+    map.setPaintProperty('buildings-fill', 'fill-opacity', props.threeD ? 0.25 : 0.95);
+    if (firstThreeD.current) {
+      // The view a link opened with (pitch included) stays as it was.
+      firstThreeD.current = false;
+      return;
+    }
+    // Storeys come in tiles from z16 on.
+    if (props.threeD) map.easeTo({ pitch: 60, zoom: Math.max(map.getZoom(), 16), duration: 800 });
+    else map.easeTo({ pitch: 0, duration: 600 });
+  }, [map, props.threeD]);
+
+  useEffect(() => {
+    if (!map) return;
+    const sel = props.selection;
+    const only = (collection: string) => ['==', ['get', 'code'], sel?.collection === collection ? sel.id : ''] as maplibregl.FilterSpecification;
+    map.setFilter('parcels-selected', only('parcels'));
+    map.setFilter('buildings-selected', only('buildings'));
+  }, [map, props.selection]);
+
+  useEffect(() => {
+    if (!map) return;
+    map.setFilter('parks-focus', ['==', ['get', 'code'], props.focusPark ?? '']);
+  }, [map, props.focusPark]);
+
+  return <div ref={container} className="map" data-testid="map" data-ready={ready ? 'true' : 'false'} />;
+}
