@@ -47,7 +47,7 @@ async function startServer(env: Record<string, string>): Promise<Run> {
       } catch {
         // not listening yet
       }
-      if (performance.now() - t0 > 180_000) throw new Error(`server did not start in 180 s:\n${log}`);
+      if (performance.now() - t0 > 600_000) throw new Error(`server did not start in 600 s:\n${log}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const ms = performance.now() - t0;

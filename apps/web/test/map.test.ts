@@ -306,9 +306,10 @@ describe('the map in Chromium', () => {
     // The busiest park in the park view, centred on its parcels, with one of its buildings selected.
     const [view] = await rows<{ park: string; building: string; lon: number; lat: number }>(
       `WITH k AS (SELECT k.code, k.geom FROM park k
-                  ORDER BY (SELECT count(*) FROM parcel p WHERE ST_Intersects(k.geom, p.label_point)) DESC LIMIT 1)
+                  ORDER BY (SELECT count(*) FROM parcel p WHERE ST_Intersects(k.geom, p.label_point)) DESC, k.code LIMIT 1)
        SELECT k.code AS park, ST_X(ST_Centroid(ST_Collect(p.label_point))) AS lon, ST_Y(ST_Centroid(ST_Collect(p.label_point))) AS lat,
               (SELECT b.code FROM building b JOIN parcel q ON q.code = b.parcel WHERE ST_Intersects(k.geom, q.label_point)
+               AND EXISTS (SELECT 1 FROM unit u WHERE u.building = b.code)
                ORDER BY b.floors DESC, b.code LIMIT 1) AS building
        FROM k JOIN parcel p ON ST_Intersects(k.geom, p.label_point) GROUP BY k.code, k.geom`,
     );
