@@ -41,7 +41,7 @@ const OTHERS = [
   ['idle-land list, first page of 1000 (live)', '/api/stats/idle-land?limit=1000'],
   ['idle-land warnings, 90 days (live)', '/api/stats/idle-land/warnings?within_days=90'],
   ['idle-land ages by park (live)', '/api/stats/idle-land/ages?by=park'],
-  ['output per mu by enterprise (live)', '/api/stats/output-per-mu?by=enterprise'],
+  ['output per mu by enterprise, best 1000 (kept)', '/api/stats/output-per-mu?by=enterprise'],
 ] as const;
 
 /** What the kept tables replace: the same figures computed from the data on every read. */

@@ -431,6 +431,8 @@ describe('output per mu (亩均效益)', () => {
     expect(dev.revenue_cny).toBeCloseTo(30e6 * share, 1);
     expect(dev.tax_per_mu).toBeCloseTo(1.5e6 / ((area['T-DONE'] + area['T-DEV']) / MU), 1);
     expect(body.items.map((i: { key: string }) => i.key).sort()).toEqual(['T-DEV', 'T-DONE', 'T-DONE2', 'T-SMALL']);
+    const best = await get(`/api/stats/output-per-mu?by=parcel&as_of=${AS_OF}&limit=2`);
+    expect(best.items.map((i: { key: string }) => i.key)).toEqual(body.items.slice(0, 2).map((i: { key: string }) => i.key));
   });
 
   it('bands, weights and benchmarks are configuration', async () => {

@@ -112,6 +112,7 @@ export const outputPerMuQuery = z.strictObject({
   as_of: asOfParam.describe('The day whose land use counts (leases of parcels); default today'),
   grade: z.enum(GRADES).optional().describe('Only this grade'),
   park: code.optional().describe('Only this park (enterprise: the park it is registered with)'),
+  limit: limitParam.describe('by=enterprise or parcel: the best this many (JSON default 1000; CSV exports every row unless given)'),
   format: formatParam,
 });
 

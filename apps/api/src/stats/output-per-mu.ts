@@ -6,6 +6,7 @@ import * as repo from './repository.ts';
 import { respond } from './respond.ts';
 
 const tags = ['stats'];
+const JSON_PAGE = 1000;
 
 const SCHEME = `亩均效益: revenue, tax and employees per mu of land used. An enterprise's land is the parcels it uses on
 as_of (holder of a parcel lease covering the day, else the parcel's enterprise once supplied); a park's figures
@@ -24,7 +25,8 @@ export function registerOutputPerMuStats(app: FastifyInstance, db: Db): void {
   }, async (req, reply) => {
     const q = req.query;
     const asOf = await repo.resolveAsOf(db, q.as_of);
-    const { items, zone } = await repo.outputPerMu(db, asOf, q.by, q.grade, q.park);
+    const limit = q.limit ?? (q.format === 'csv' ? undefined : JSON_PAGE);
+    const { items, zone } = await repo.outputPerMu(db, asOf, q.by, q.grade, q.park, limit);
     return respond(reply, q.format, { name: `output-per-mu-${q.by}-${asOf}`, item: outputPerMuItem, rows: items }, async () => ({
       as_of: asOf, by: q.by, scheme: await repo.outputPerMuScheme(db), zone, items,
     })) as never;

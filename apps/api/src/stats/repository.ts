@@ -91,8 +91,10 @@ const outputPerMuQueries = {
 /** Output per mu of each park, enterprise or parcel, best first, and the zone's. */
 export async function outputPerMu(
   db: Queryable, asOf: string, by: keyof typeof outputPerMuQueries, grade: string | undefined, park: string | undefined,
+  limit: number | undefined,
 ): Promise<{ items: OutputPerMuItem[]; zone: OutputPerMuItem | null }> {
-  const found = await rows<OutputPerMuItem & { level: string }>(db, outputPerMuQueries[by], [asOf, grade ?? null, park ?? null]);
+  const params = by === 'park' ? [asOf, grade ?? null, park ?? null] : [asOf, grade ?? null, park ?? null, limit ?? null];
+  const found = await rows<OutputPerMuItem & { level: string }>(db, outputPerMuQueries[by], params);
   // Parks come with the zone's row; enterprises and parcels need it fetched.
   const zoneRows = by === 'park' ? found : await rows<OutputPerMuItem & { level: string }>(db, sql.OUTPUT_PER_MU_ZONE, [asOf]);
   const strip = ({ level: _level, ...item }: OutputPerMuItem & { level: string }) => item as OutputPerMuItem;

@@ -161,15 +161,19 @@ WHERE o.level = 'zone'
    OR (o.level = 'park' AND ($2::text IS NULL OR o.grade = $2::text) AND ($3::text IS NULL OR o.key = $3::text))
 ORDER BY o.level = 'park', o.rank NULLS LAST, o.key`;
 
-/** Output per mu of each land-using enterprise on $1 (kept), best first; $2 grade or NULL, $3 park (registered) or NULL. */
+/**
+ * Output per mu of each land-using enterprise on $1 (kept), best first; $2 grade or NULL, $3 park
+ * (registered) or NULL, $4 the number of rows or NULL (all).
+ */
 export const OUTPUT_PER_MU_ENTERPRISES = `
 SELECT 'enterprise' AS level, o.key, e.name, o.park, NULL::text AS enterprise, e.industry, ${OUTPUT_PER_MU_COLUMNS}
 FROM enterprise_output_per_mu_at($1::date) o
 JOIN enterprise e ON e.uscc = o.key
 WHERE ($2::text IS NULL OR o.grade = $2::text) AND ($3::text IS NULL OR o.park = $3::text)
-ORDER BY o.rank NULLS LAST, o.key`;
+ORDER BY o.rank NULLS LAST, o.key
+LIMIT $4::int`;
 
-/** Output per mu of each used parcel on $1 (its user's figures, kept); $2 grade or NULL, $3 park or NULL. */
+/** Output per mu of each used parcel on $1 (its user's figures, kept); $2 grade, $3 park, $4 rows, each or NULL. */
 export const OUTPUT_PER_MU_PARCELS = `
 SELECT 'parcel' AS level, o.parcel AS key, p.name, o.park, o.enterprise, NULL::text AS industry, 1 AS parcels,
        o.land_m2, o.land_mu, o.revenue_cny, o.tax_cny, NULL::float8 AS employees, o.revenue_per_mu, o.tax_per_mu,
@@ -177,7 +181,8 @@ SELECT 'parcel' AS level, o.parcel AS key, p.name, o.park, o.enterprise, NULL::t
 FROM parcel_output_per_mu_at($1::date) o
 JOIN parcel p ON p.code = o.parcel
 WHERE ($2::text IS NULL OR o.grade = $2::text) AND ($3::text IS NULL OR o.park = $3::text)
-ORDER BY o.rank NULLS LAST, o.parcel`;
+ORDER BY o.rank NULLS LAST, o.parcel
+LIMIT $4::int`;
 
 /** The whole zone's output per mu on $1 (kept). */
 export const OUTPUT_PER_MU_ZONE = `

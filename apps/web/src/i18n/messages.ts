@@ -96,6 +96,17 @@ const zh = {
   notFound: '未找到',
   loadFailed: '加载失败',
   zoomInForParcels: '放大地图以查看地块',
+  building_planned: '规划',
+  building_under_construction: '在建',
+  building_completed: '已竣工',
+  use_industrial: '工业厂房',
+  use_office: '办公',
+  use_research: '研发',
+  use_warehouse: '仓储',
+  use_commercial: '商业',
+  use_residential: '居住',
+  use_mixed: '综合',
+  use_public: '公共设施',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -193,6 +204,17 @@ const en: Record<MessageKey, string> = {
   notFound: 'Not found',
   loadFailed: 'Could not load',
   zoomInForParcels: 'Zoom in to see the parcels',
+  building_planned: 'Planned',
+  building_under_construction: 'Under construction',
+  building_completed: 'Completed',
+  use_industrial: 'Industrial',
+  use_office: 'Office',
+  use_research: 'Research',
+  use_warehouse: 'Warehouse',
+  use_commercial: 'Commercial',
+  use_residential: 'Residential',
+  use_mixed: 'Mixed',
+  use_public: 'Public',
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { zh, en };

@@ -28,10 +28,12 @@ function Value(props: { name: string; value: unknown; collection: string; zones:
   const { t, num } = i18n;
   const { name, value } = props;
   if (value === null || value === undefined || value === '') return <span className="muted">—</span>;
-  if (name === 'status' && typeof value === 'string') {
-    const key = (props.collection === 'parcels' ? `status_${value}` : props.collection === 'units' ? `unit_${value}` : '') as MessageKey;
-    return <>{key && i18n.t(key) ? i18n.t(key) : value}</>;
+  if ((name === 'status' || name === 'use') && typeof value === 'string') {
+    const prefix = name === 'use' ? 'use' : ({ parcels: 'status', units: 'unit', buildings: 'building' } as Record<string, string>)[props.collection];
+    const label = prefix ? i18n.t(`${prefix}_${value}` as MessageKey) : undefined;
+    return <>{label ?? value}</>;
   }
+  if (/_year$/.test(name) && typeof value === 'number') return <>{value}</>;
   if (name === 'land_use' && typeof value === 'string') return <>{value} {t(`landUse_${value[0]}` as MessageKey) ?? ''}</>;
   if (name in ZONE_KEYS && typeof value === 'string') {
     const collection = ZONE_KEYS[name];
