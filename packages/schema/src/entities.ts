@@ -16,6 +16,11 @@ const derived = {
   version: z.number().int().describe('Increases with every write; the ETag'),
   updated_at: z.string().describe('Time of the last write'),
 };
+/** Who supplies a record and the day they last confirmed it (issue 6): set by imports, filterable. */
+const provenance = {
+  department: text.nullish().describe('Department that supplies this record'),
+  verified_at: date.nullish().describe('Day the supplying department last confirmed this record'),
+};
 const areaDerived = {
   area_m2: z.number().describe('True ground area in m²'),
   area_mu: z.number().describe('Area in mu (亩), 1 mu = 666.67 m²'),
@@ -74,6 +79,7 @@ export const parcelInput = z.strictObject({
   plot_ratio_max: z.number().nonnegative().nullish(),
   price_cny: money.nullish().describe('Land price, CNY'),
   enterprise: uscc.nullish().describe('USCC of the land user'),
+  ...provenance,
 });
 export const parcelProperties = parcelInput.extend({
   ...areaDerived,
@@ -93,6 +99,7 @@ export const buildingInput = z.strictObject({
   use: z.enum(BUILDING_USES),
   status: z.enum(BUILDING_STATUSES),
   completion_year: z.number().int().min(1900).max(2100).nullish(),
+  ...provenance,
 });
 export const buildingProperties = buildingInput.extend({
   footprint_m2: z.number(),
@@ -120,6 +127,7 @@ export const unitInput = z.strictObject({
   clear_height_m: z.number().positive().nullish(),
   power_kva: z.number().nonnegative().nullish(),
   available_from: date.nullish(),
+  ...provenance,
 });
 export const unitProperties = unitInput.extend({
   status: z.enum(UNIT_STATUSES).describe('Today, derived from leases'),
@@ -143,6 +151,7 @@ export const enterpriseInput = z.strictObject({
   registered_date: date.nullish(),
   contact_name: text.nullish(),
   contact_phone: z.string().max(40).nullish(),
+  ...provenance,
 });
 export const enterpriseProperties = enterpriseInput.extend({ ...derived });
 
@@ -174,5 +183,6 @@ export const projectInput = z.strictObject({
   corridor: code.nullish(),
   park: code.nullish(),
   enterprise: uscc.nullish(),
+  ...provenance,
 });
 export const projectProperties = projectInput.extend({ ...derived });

@@ -2,6 +2,7 @@ import { arealGeometry, BUILDING_STATUSES, BUILDING_USES, buildingInput, buildin
 import { z } from 'zod';
 import { ApiProblem } from '../errors.ts';
 import { anyOf, atLeast, atMost, type CollectionDef } from '../collections/definition.ts';
+import { provenanceFilters } from '../collections/provenance.ts';
 
 /** Buildings, each standing inside one parcel; vacancy comes from its units' leases. */
 export const buildings: CollectionDef = {
@@ -23,6 +24,7 @@ export const buildings: CollectionDef = {
     min_floors: atLeast('floors', 'Fewest floors'),
     min_vacancy_rate: atLeast('vacancy_rate', 'Smallest vacancy rate, 0–1'),
     max_vacancy_rate: atMost('vacancy_rate', 'Largest vacancy rate, 0–1'),
+    ...provenanceFilters,
   },
   sortable: ['code', 'floors', 'parcel', 'footprint_m2'],
   checks: [

@@ -2,6 +2,7 @@ import { enterpriseInput, enterpriseProperties } from '@parkatlas/schema';
 import { z } from 'zod';
 import { knownCode, usccField } from '../collections/checks.ts';
 import { anyOf, atLeast, booleanIs, nameContains, type CollectionDef } from '../collections/definition.ts';
+import { provenanceFilters } from '../collections/provenance.ts';
 
 /** Enterprises of the zone, identified by their unified social credit code. */
 export const enterprises: CollectionDef = {
@@ -23,6 +24,7 @@ export const enterprises: CollectionDef = {
     high_tech: booleanIs('high_tech', 'Only high-tech enterprises (true) or only others (false)'),
     name: nameContains(),
     min_employees: atLeast('employees', 'Fewest employees'),
+    ...provenanceFilters,
   },
   sortable: ['uscc', 'name'],
   checks: [usccField('uscc'), knownCode('industry', 'industry_class', 'GB/T 4754 industry code', 'see /api/codes/industry')],

@@ -2,6 +2,7 @@ import { arealGeometry, PARCEL_STATUSES, parcelInput, parcelProperties } from '@
 import { z } from 'zod';
 import { datesInOrder, knownCode, rangeInOrder, usccField } from '../collections/checks.ts';
 import { anyOf, atLeast, atMost, type CollectionDef } from '../collections/definition.ts';
+import { provenanceFilters } from '../collections/provenance.ts';
 
 /** Land parcels (宗地): the zone's land, each with its GB 50137 use and its development dates. */
 export const parcels: CollectionDef = {
@@ -29,6 +30,7 @@ export const parcels: CollectionDef = {
     max_area_m2: atMost('area_m2', 'Largest area in m²'),
     min_area_mu: atLeast('area_mu', 'Smallest area in mu'),
     max_area_mu: atMost('area_mu', 'Largest area in mu'),
+    ...provenanceFilters,
   },
   sortable: ['code', 'area_m2', 'status', 'land_use'],
   checks: [

@@ -2,6 +2,7 @@ import { PROJECT_STATUSES, projectInput, projectProperties } from '@parkatlas/sc
 import { z } from 'zod';
 import { datesInOrder, knownCode, usccField } from '../collections/checks.ts';
 import { anyOf, atLeast, nameContains, type CollectionDef } from '../collections/definition.ts';
+import { provenanceFilters } from '../collections/provenance.ts';
 
 /** Investment projects (the zone tracks 149, ¥20.2 bn). */
 export const projects: CollectionDef = {
@@ -22,6 +23,7 @@ export const projects: CollectionDef = {
     industry: anyOf('industry', z.string().max(3)),
     name: nameContains(),
     min_investment_cny: atLeast('investment_cny', 'Smallest investment, CNY'),
+    ...provenanceFilters,
   },
   sortable: ['code', 'investment_cny', 'name'],
   checks: [

@@ -1,6 +1,7 @@
 import { UNIT_KINDS, UNIT_STATUSES, unitInput, unitProperties } from '@parkatlas/schema';
 import { z } from 'zod';
 import { anyOf, atLeast, atMost, booleanIs, type CollectionDef } from '../collections/definition.ts';
+import { provenanceFilters } from '../collections/provenance.ts';
 
 /** Rentable spaces: floors, suites and workshops; whether one is let follows from its leases. */
 export const units: CollectionDef = {
@@ -24,6 +25,7 @@ export const units: CollectionDef = {
     max_area_m2: atMost('area_m2', 'Largest area in m²'),
     max_rent: atMost('rent_cny_m2_month', 'Highest rent, CNY per m² per month'),
     floor: anyOf('floor', z.coerce.number().int()),
+    ...provenanceFilters,
   },
   sortable: ['code', 'area_m2', 'floor', 'building'],
 };
