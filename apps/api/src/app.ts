@@ -7,6 +7,7 @@ import { defaultExtent } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerExports } from './exports/routes.ts';
+import { registerImports, type ImportOptions } from './imports/routes.ts';
 import { registerOgcApi } from './ogc/index.ts';
 import { registerCodes } from './routes/codes.ts';
 import { collections } from './routes/collections.ts';
@@ -14,6 +15,7 @@ import { registerHealth } from './routes/health.ts';
 import { registerParkSummary } from './routes/park-summary.ts';
 import { registerTiles } from './routes/tiles.ts';
 import { registerStats } from './stats/index.ts';
+import { registerSpaces } from './spaces/index.ts';
 import { registerWeb } from './web.ts';
 
 export interface AppOptions {
@@ -25,6 +27,8 @@ export interface AppOptions {
   webDir?: string;
   /** Largest request body, bytes. */
   bodyLimit?: number;
+  /** Bulk imports: the upload size limit. */
+  imports?: ImportOptions;
 }
 
 /** Who made a write, for the history; until accounts exist, the caller may name itself. */
@@ -50,8 +54,10 @@ export async function buildApp(options: AppOptions) {
   const ctx = { db: options.db, extent: options.extent ?? defaultExtent(), actorOf };
   for (const def of collections) registerCollection(app, def, ctx);
   registerExports(app, options.db);
+  await registerImports(app, ctx, options.imports);
   registerStats(app, options.db);
   registerParkSummary(app, options.db);
+  registerSpaces(app, ctx);
   await registerTiles(app, options.db);
   await registerOgcApi(app, ctx);
   if (options.webDir) await registerWeb(app, options.webDir);

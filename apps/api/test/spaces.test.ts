@@ -1,0 +1,237 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, tableCounts, type TestApp } from './support/app.ts';
+import { loadSpacesFixture, post } from './support/spaces-fixture.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await loadSpacesFixture(t);
+});
+afterAll(() => t?.close());
+
+const search = (criteria: object) => post(t, '/api/spaces/search', criteria);
+const ids = (res: { json: () => { items: { id: string }[] } }) => res.json().items.map((i) => i.id);
+
+describe('ranking', () => {
+  // Weights: area 30, budget 30, industry 20 → out of 80.
+  //   TU1 300 m², ¥40, C27 in TP1 themes     30 + 30 + 20 = 80 → 100
+  //   TU3 180 m² (10% under 200): 30 × (1 − 0.1/0.25) = 18; + 30 + 20 = 68 → 85
+  //   TU2 380 m², ¥46 (15% over): 30 + 30 × (1 − 0.15/0.25) = 12; + 20 = 62 → 77.5
+  //   TV1 350 m², ¥36, TP2 themes I65 only   30 + 30 + 0 = 60 → 75
+  //   TV2 220 m², no rent, TP2               30 + 0 + 0 = 30 → 37.5
+  // Left out: TU4 leased today, TU5 available only from 2099, TU6 600 m² (50% over), TU7 ¥55 (37.5% over),
+  // TU8 reserved.
+  const criteria = { kinds: ['unit'], parks: ['TP1', 'TP2'], min_area_m2: 200, max_area_m2: 400, max_rent_m2_month: 40, industry: 'C27' };
+
+  it('ranks by the documented weights, best first, with the reasons', async () => {
+    const res = await search(criteria);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.items.map((i: { id: string; score: number }) => [i.id, i.score])).toEqual([
+      ['TU1', 100], ['TU3', 85], ['TU2', 77.5], ['TV1', 75], ['TV2', 37.5],
+    ]);
+    const [tu1, tu3, tu2, tv1, tv2] = body.items;
+    expect(tu1.points).toEqual({ area: 30, budget: 30, industry: 20 });
+    expect(tu1.matched).toContain('area fits (300 m² in 200–400)');
+    expect(tu1.shortfalls).toEqual([]);
+    expect(tu1).toMatchObject({ kind: 'unit', park: 'TP1', building: 'TBA1', parcel: 'TPA1', area_m2: 300, rent_cny_m2_month: 40, total_rent_cny_month: 12000, corridor: 'TC1' });
+    expect(tu1.geometry.type).toBe('Point');
+    expect(tu1.link).toBe('/?sel=buildings:TBA1&unit=TU1');
+    expect(tu3.points.area).toBe(18);
+    expect(tu3.shortfalls).toContain('area 10% under the minimum (180 m² < 200)');
+    expect(tu2.points.budget).toBe(12);
+    expect(tu2.shortfalls[0]).toMatch(/^rent 15% over budget/);
+    expect(tv1.points.industry).toBe(0);
+    expect(tv1.shortfalls[0]).toMatch(/industry C27 is outside the park's themes \(I65\)/);
+    expect(tv2.points.budget).toBe(0);
+    expect(tv2.shortfalls).toContain('no asking rent published: ask the park');
+  });
+
+  it('reads vacancy from the leases on the day asked: TU4 is free after its lease ends', async () => {
+    const res = await search({ ...criteria, available_by: '2031-01-01' });
+    expect(ids(res)).toEqual(['TU1', 'TU4', 'TU3', 'TU2', 'TV1', 'TV2']);
+    expect(res.json().items[1].score).toBe(100);
+    expect(ids(await search({ ...criteria, available_by: '2030-12-31' }))).not.toContain('TU4');
+  });
+
+  it('gives half the industry points when only the section agrees', async () => {
+    // C35 is not a theme of TP1 (C27, M73) but shares section C.
+    const res = await search({ kinds: ['unit'], parks: ['TP1'], industry: 'C35', max_area_m2: 400 });
+    const tu1 = res.json().items.find((i: { id: string }) => i.id === 'TU1');
+    expect(tu1.points).toEqual({ area: 30, industry: 10 });
+    expect(tu1.score).toBe(80);
+  });
+
+  it('applies the hard criteria', async () => {
+    expect(ids(await search({ parks: ['TP1', 'TP2'], move_in_ready: true }))).toEqual(['TU1']);
+    expect(ids(await search({ parks: ['TP1', 'TP2'], min_floor_load_kn_m2: 5 }))).toEqual(['TU1']);
+    expect(ids(await search({ parks: ['TP1', 'TP2'], min_clear_height_m: 3.5, min_power_kva: 40 }))).toEqual(['TU1']);
+    expect(ids(await search({ kinds: ['unit'], parks: ['TP1', 'TP2'], ground_floor: true }))).toEqual(['TU1', 'TU3', 'TU6', 'TU7', 'TV2']);
+    // Corridor TC1 covers parcel TPA1 only.
+    expect(ids(await search({ kinds: ['unit'], corridor: 'TC1' }))).toEqual(['TU1', 'TU2', 'TU3', 'TU6', 'TU7']);
+  });
+
+  it('finds spaces near a point, nearer first, with the index prefilter', async () => {
+    // Building TBA1 is at about 117.502, 35.902; parcel TPC1 about 1.3 km north-east; TBB1 about 3 km east.
+    const res = await search({ near: { lon: 117.502, lat: 35.902, max_distance_m: 1500 } });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i: { park: string; distance_m: number }) => i.park === 'TP1' && i.distance_m <= 1500)).toBe(true);
+    expect(new Set(items.map((i: { id: string }) => i.id))).toEqual(new Set(['TU1', 'TU2', 'TU3', 'TU6', 'TU7', 'TPC1']));
+    const tu1 = items.find((i: { id: string }) => i.id === 'TU1');
+    expect(tu1.distance_m).toBeLessThan(20);
+    expect(tu1.points.distance).toBeCloseTo(20 * (1 - tu1.distance_m / 1500), 1);
+    const tpc1 = items.find((i: { id: string }) => i.id === 'TPC1');
+    expect(tpc1.distance_m).toBeGreaterThan(tu1.distance_m);
+    expect(tpc1.score).toBeLessThan(tu1.score);
+  });
+
+  it('searches parcels released for use, not those leased or reserved', async () => {
+    const area = (await t.db.query<{ a: number }>(`SELECT area_m2 AS a FROM parcel WHERE code = 'TPC1'`)).rows[0].a;
+    const res = await search({ kinds: ['parcel'], parks: ['TP1'], min_area_m2: Math.floor(area * 0.9), max_area_m2: Math.ceil(area * 1.1), max_rent_m2_month: 20 });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items;
+    expect(items.map((i: { id: string }) => i.id)).toEqual(['TPC1']);
+    // Area fits (30 of 30); a parcel is supplied, not let: no budget points (0 of 30) → 50.
+    expect(items[0]).toMatchObject({ kind: 'parcel', score: 50, points: { area: 30, budget: 0 }, link: '/?sel=parcels:TPC1', land_use: 'M1' });
+    expect(items[0].shortfalls[0]).toMatch(/land is supplied, not let/);
+  });
+
+  it('pages with limit', async () => {
+    const res = await search({ ...criteria, limit: 2 });
+    expect(ids(res)).toEqual(['TU1', 'TU3']);
+  });
+});
+
+describe('bad input', () => {
+  const bad: [string, object, number, string][] = [
+    ['min > max', { min_area_m2: 500, max_area_m2: 100 }, 400, 'max_area_m2'],
+    ['a negative area', { min_area_m2: -5 }, 400, 'min_area_m2'],
+    ['a negative budget', { max_rent_m2_month: -1 }, 400, 'max_rent_m2_month'],
+    ['an unknown park', { parks: ['TP1', 'NOPE'] }, 422, 'parks'],
+    ['an unknown industry code', { industry: 'C99' }, 422, 'industry'],
+    ['a malformed industry code', { industry: 'c27x' }, 400, 'industry'],
+    ['an unknown corridor', { corridor: 'NOPE' }, 422, 'corridor'],
+    ['an impossible date', { available_by: '2026-02-30' }, 400, 'available_by'],
+    ['an unknown criterion', { colour: 'red' }, 400, 'colour'],
+    ['a distance without a point', { near: { max_distance_m: 100 } }, 400, 'near.lon'],
+  ];
+  for (const [what, body, status, field] of bad) {
+    it(`rejects ${what}, naming ${field}`, async () => {
+      const res = await search(body);
+      expect(res.statusCode, res.body).toBe(status);
+      expect(res.json().error.field).toBe(field);
+    });
+  }
+});
+
+describe('saved searches and alerts', () => {
+  let hook: Server;
+  let hookUrl: string;
+  const received: { body: { saved_search: { id: number }; alerts: { space: string }[] } }[] = [];
+  let notify: () => void = () => undefined;
+  beforeAll(async () => {
+    hook = createServer((req: IncomingMessage, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        received.push({ body: JSON.parse(data) });
+        res.end('ok');
+        notify();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise<void>((r) => hook.close(() => r())));
+  const nextWebhook = () => new Promise<void>((r) => (notify = r));
+
+  const inbox = async (owner: string) => (await t.app.inject(`/api/alerts?owner=${encodeURIComponent(owner)}`)).json();
+  const etag = async (url: string) => (await t.app.inject(url)).headers.etag as string;
+
+  it('records what matches when saved, without alerting', async () => {
+    const res = await post(t, '/api/saved-searches', {
+      owner: 'investor a', name: '300 m² in TP1', criteria: { kinds: ['unit'], parks: ['TP1'], min_area_m2: 290, max_area_m2: 330 }, webhook_url: hookUrl,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    // The area tolerance admits 217.5–412.5 m²: TU1 (300), TU7 (300), TU2 (380); TU4 is leased, TU8 reserved,
+    // TU5 free only from 2099.
+    expect(res.json()).toMatchObject({ owner: 'investor a', matches: 3, webhook_url: hookUrl });
+    expect((await inbox('investor a')).items).toEqual([]);
+    const list = (await t.app.inject('/api/saved-searches?owner=investor%20a')).json();
+    expect(list.items).toHaveLength(1);
+  });
+
+  it('alerts when a lease ends, in the inbox and by webhook, once', async () => {
+    const lease = (await t.db.query<{ id: number }>(`SELECT id::int AS id FROM lease WHERE unit = 'TU4'`)).rows[0].id;
+    const delivered = nextWebhook();
+    const end = await t.app.inject({
+      method: 'PATCH', url: `/api/leases/${lease}`, payload: { end_date: '2025-12-31' },
+      headers: { 'if-match': await etag(`/api/leases/${lease}`), 'x-actor': 'staff' },
+    });
+    expect(end.statusCode, end.body).toBe(200);
+    const box = await inbox('investor a');
+    expect(box.unread).toBe(1);
+    expect(box.items[0]).toMatchObject({ kind: 'unit', space: 'TU4', link: '/?sel=buildings:TBA1&unit=TU4', read_at: null, saved_search_name: '300 m² in TP1' });
+    await delivered;
+    expect(received.at(-1)!.body.alerts.map((a) => a.space)).toEqual(['TU4']);
+    // Evaluating again finds nothing new.
+    const again = await post(t, '/api/saved-searches/evaluate', {});
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().alerts).toEqual([]);
+    expect((await inbox('investor a')).items).toHaveLength(1);
+    // Mark read.
+    const read = await post(t, `/api/alerts/${box.items[0].id}/read`, {});
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json().read_at).not.toBeNull();
+    expect((await inbox('investor a')).unread).toBe(0);
+    // The webhook's outcome is kept.
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await inbox('investor a')).items[0].webhook_status).toBe('delivered: HTTP 200');
+  });
+
+  it('alerts when a unit is fitted out and when a parcel is released', async () => {
+    await post(t, '/api/saved-searches', { owner: 'agency b', criteria: { parks: ['TP1'], move_in_ready: true, max_area_m2: 200 } });
+    await post(t, '/api/saved-searches', { owner: 'agency b', criteria: { kinds: ['parcel'], parks: ['TP1'] } });
+    expect((await inbox('agency b')).items).toEqual([]);
+    const fit = await t.app.inject({ method: 'PATCH', url: '/api/units/TU3', payload: { move_in_ready: true }, headers: { 'if-match': await etag('/api/units/TU3') } });
+    expect(fit.statusCode, fit.body).toBe(200);
+    const release = await t.app.inject({
+      method: 'PATCH', url: '/api/parcels/TPC3', payload: { properties: { status: 'available' } }, headers: { 'if-match': await etag('/api/parcels/TPC3') },
+    });
+    expect(release.statusCode, release.body).toBe(200);
+    const box = await inbox('agency b');
+    expect(box.items.map((a: { kind: string; space: string; link: string }) => [a.kind, a.space, a.link])).toEqual([
+      ['parcel', 'TPC3', '/?sel=parcels:TPC3'],
+      ['unit', 'TU3', '/?sel=buildings:TBA1&unit=TU3'],
+    ]);
+  });
+
+  it('deletes a saved search with its alerts', async () => {
+    const list = (await t.app.inject('/api/saved-searches?owner=agency%20b')).json().items;
+    for (const s of list) expect((await t.app.inject({ method: 'DELETE', url: `/api/saved-searches/${s.id}` })).statusCode).toBe(204);
+    expect((await inbox('agency b')).items).toEqual([]);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/saved-searches/${list[0].id}` })).statusCode).toBe(404);
+  });
+
+  it('refuses bad saved searches, naming the field, saving nothing', async () => {
+    const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM saved_search')).rows[0].n;
+    const counts = await tableCounts(t.db);
+    const cases: [object, number, string][] = [
+      [{ owner: 'x', criteria: { min_area_m2: 10, max_area_m2: 5 } }, 400, 'criteria.max_area_m2'],
+      [{ owner: 'x', criteria: { parks: ['NOPE'] } }, 422, 'parks'],
+      [{ owner: 'x', criteria: {}, webhook_url: 'ftp://example.org/' }, 400, 'webhook_url'],
+      [{ criteria: {} }, 400, 'owner'],
+    ];
+    for (const [body, status, field] of cases) {
+      const res = await post(t, '/api/saved-searches', body);
+      expect(res.statusCode, res.body).toBe(status);
+      expect(res.json().error.field).toBe(field);
+    }
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM saved_search')).rows[0].n).toBe(before);
+    expect(await tableCounts(t.db)).toEqual(counts);
+  });
+});
