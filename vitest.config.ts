@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['apps/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'seeds/src/**/*.test.ts'],
-    globalSetup: ['apps/api/test/support/global-setup.ts'],
+    globalSetup: ['apps/api/test/support/global-setup.ts', 'apps/web/test/support/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

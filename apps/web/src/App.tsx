@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, geometryBounds, type Feature, type NamedZone, type ParcelListItem } from './api/client.ts';
+import { useChoropleth } from './dashboard/choropleth.ts';
+import { Dashboard } from './dashboard/Dashboard.tsx';
 import { I18nProvider, makeI18n } from './i18n/i18n.tsx';
 import { MapView, type Bounds, type MapViewHandle } from './map/MapView.tsx';
 import { PARCELS_MINZOOM } from './map/style.ts';
@@ -63,6 +65,11 @@ export function App() {
     update({ selection: { collection: 'parcels', id: String(f.properties.code) } });
     map.current?.fitBounds(geometryBounds(f.geometry), 17);
   }, [update]);
+  const onPickParcelCode = useCallback((code: string) => {
+    update({ selection: { collection: 'parcels', id: code } });
+    api.item('parcels', code).then((f) => 'geometry' in f && map.current?.fitBounds(geometryBounds(f.geometry as Feature['geometry']), 17), () => undefined);
+  }, [update]);
+  const choroplethColors = useChoropleth(state.choropleth, state.asOf);
   const onChoosePark = useCallback((park: Feature<NamedZone> | null) => {
     update({ park: park?.properties.code ?? null });
     if (park) map.current?.fitBounds(geometryBounds(park.geometry), 15);
@@ -75,7 +82,7 @@ export function App() {
 
   return (
     <I18nProvider lang={state.lang}>
-      <div className="app" data-lang={state.lang}>
+      <div className={`app tab-${state.tab}`} data-lang={state.lang}>
         <header className="topbar">
           <h1>
             {i18n.t('appTitle')} <small>{i18n.t('appSubtitle')}</small>
@@ -90,9 +97,35 @@ export function App() {
           </div>
         </header>
         <aside className="sidebar">
-          <ParkPanel parks={zones.parks} park={state.park} onChoose={onChoosePark} />
-          <FilterPanel filters={state.filters} parks={zones.parks.map((f) => f.properties)} areas={zones.areas.map((f) => f.properties)} onChange={(filters) => update({ filters })} />
-          <ResultList filters={state.filters} bounds={bounds} selected={state.selection?.collection === 'parcels' ? state.selection.id : null} onPick={onPickParcel} />
+          <nav className="tabs" role="tablist">
+            {(['map', 'stats'] as const).map((tab) => (
+              <button key={tab} type="button" role="tab" data-testid={`tab-${tab}`} aria-selected={state.tab === tab}
+                className={state.tab === tab ? 'on' : ''} onClick={() => update({ tab })}>
+                {i18n.t(`tab_${tab}`)}
+              </button>
+            ))}
+          </nav>
+          {state.tab === 'map' ? (
+            <>
+              <ParkPanel parks={zones.parks} park={state.park} onChoose={onChoosePark} />
+              <FilterPanel filters={state.filters} parks={zones.parks.map((f) => f.properties)} areas={zones.areas.map((f) => f.properties)} onChange={(filters) => update({ filters })} />
+              <ResultList filters={state.filters} bounds={bounds} selected={state.selection?.collection === 'parcels' ? state.selection.id : null} onPick={onPickParcel} />
+            </>
+          ) : (
+            <Dashboard
+              park={state.park}
+              asOf={state.asOf}
+              choropleth={state.choropleth}
+              choroplethColors={choroplethColors}
+              parks={zones.parks.map((f) => f.properties)}
+              onChange={(patch) => {
+                update(patch);
+                const park = patch.park && zones.parks.find((f) => f.properties.code === patch.park);
+                if (park) map.current?.fitBounds(geometryBounds(park.geometry), 15);
+              }}
+              onPickParcel={onPickParcelCode}
+            />
+          )}
         </aside>
         <main className="map-area">
           <MapView
@@ -104,6 +137,7 @@ export function App() {
             threeD={state.threeD}
             selection={state.selection}
             focusPark={state.park}
+            choropleth={state.choropleth && choroplethColors ? { level: state.choropleth.level, colors: choroplethColors.colors } : null}
             onViewChange={onViewChange}
             onSelect={onSelect}
           />

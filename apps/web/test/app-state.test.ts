@@ -17,6 +17,9 @@ describe('the shared link', () => {
       threeD: true,
       selection: { collection: 'buildings', id: 'B-0012' },
       park: 'P07',
+      tab: 'stats',
+      asOf: '2025-06-30',
+      choropleth: { indicator: 'tax_per_mu', level: 'parks' },
     };
     expect(roundTrip(state)).toEqual(state);
   });
@@ -26,7 +29,10 @@ describe('the shared link', () => {
   });
 
   it('ignores malformed or unknown values rather than failing', () => {
-    const s = parseAppState('?status=idle,bogus&land_use=M,ZZ&park=P1;DROP&min_area_mu=-5&lang=fr&hide=parcels,nothing&sel=units:U1', '#99/abc/1/2/3');
+    const s = parseAppState(
+      '?status=idle,bogus&land_use=M,ZZ&park=P1;DROP&min_area_mu=-5&lang=fr&hide=parcels,nothing&sel=units:U1&tab=admin&as_of=2025-13-45&choro=tax_per_mu:buildings',
+      '#99/abc/1/2/3',
+    );
     expect(s.filters.status).toEqual(['idle']);
     expect(s.filters.landUse).toEqual(['M']);
     expect(s.filters.park).toBeNull();
@@ -35,6 +41,9 @@ describe('the shared link', () => {
     expect(s.layers.parcels).toBe(false);
     expect(s.selection).toBeNull();
     expect(s.view).toEqual(defaultState().view);
+    expect(s.tab).toBe('map');
+    expect(s.asOf).toBeNull();
+    expect(s.choropleth).toBeNull();
   });
 });
 

@@ -1,9 +1,12 @@
+import { dashboardEn, dashboardZh } from './dashboard-messages.ts';
+
 /** The app's two languages; Chinese is the default. */
 export const LANGS = ['zh', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'zh';
 
 const zh = {
+  ...dashboardZh,
   appTitle: '园区资源一张图',
   appSubtitle: '济宁高新区',
   language: '语言',
@@ -112,6 +115,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...dashboardEn,
   appTitle: 'ParkAtlas',
   appSubtitle: 'Jining High-tech Zone',
   language: 'Language',

@@ -32,6 +32,8 @@ export interface MapViewProps {
   threeD: boolean;
   selection: Selection | null;
   focusPark: string | null;
+  /** Parks or areas filled by an indicator's class colours (code → colour); null: their plain fill. */
+  choropleth?: { level: 'parks' | 'areas'; colors: Record<string, string> } | null;
   onViewChange: (view: MapViewState, bounds: Bounds) => void;
   onSelect: (selection: Selection | null) => void;
   ref?: Ref<MapViewHandle>;
@@ -193,6 +195,25 @@ export function MapView(props: MapViewProps) {
     if (!map) return;
     map.setFilter('parks-focus', ['==', ['get', 'code'], props.focusPark ?? '']);
   }, [map, props.focusPark]);
+
+  // The style's own fills of parks and areas, to put back when the choropleth goes.
+  const plainFills = useRef<Record<string, { color: unknown; opacity: unknown }>>({});
+  useEffect(() => {
+    if (!map) return;
+    for (const level of ['parks', 'areas'] as const) {
+      const id = `${level}-fill`;
+      plainFills.current[id] ??= { color: map.getPaintProperty(id, 'fill-color'), opacity: map.getPaintProperty(id, 'fill-opacity') };
+      const c = props.choropleth;
+      const entries = c?.level === level ? Object.entries(c.colors) : [];
+      if (entries.length) {
+        map.setPaintProperty(id, 'fill-color', ['match', ['get', 'code'], ...entries.flat(), '#d0d0d0']);
+        map.setPaintProperty(id, 'fill-opacity', 0.75);
+      } else {
+        map.setPaintProperty(id, 'fill-color', plainFills.current[id].color);
+        map.setPaintProperty(id, 'fill-opacity', plainFills.current[id].opacity);
+      }
+    }
+  }, [map, props.choropleth]);
 
   return <div ref={container} className="map" data-testid="map" data-ready={ready ? 'true' : 'false'} />;
 }

@@ -34,6 +34,20 @@ export interface Selection {
   id: string;
 }
 
+export const TABS = ['map', 'stats'] as const;
+export type Tab = (typeof TABS)[number];
+
+/** Indicators the map can shade parks or areas by (the dashboard's choropleth). */
+export const CHOROPLETH_INDICATORS = ['vacancy_rate', 'idle_share', 'tax_per_mu', 'revenue_per_mu'] as const;
+export type ChoroplethIndicator = (typeof CHOROPLETH_INDICATORS)[number];
+export const CHOROPLETH_LEVELS = ['parks', 'areas'] as const;
+export type ChoroplethLevel = (typeof CHOROPLETH_LEVELS)[number];
+
+export interface Choropleth {
+  indicator: ChoroplethIndicator;
+  level: ChoroplethLevel;
+}
+
 export interface AppState {
   view: MapViewState;
   filters: ParcelFilters;
@@ -41,8 +55,14 @@ export interface AppState {
   layers: Record<LayerGroup, boolean>;
   threeD: boolean;
   selection: Selection | null;
-  /** The park shown in the park view. */
+  /** The park shown in the park view (and the dashboard's scope; null: the whole zone). */
   park: string | null;
+  /** The sidebar: the map's filters and results, or the indicators dashboard. */
+  tab: Tab;
+  /** The day the dashboard's figures are for; null: today. */
+  asOf: string | null;
+  /** Parks or areas shaded by an indicator; null: none. */
+  choropleth: Choropleth | null;
 }
 
 /** The whole zone in view. */
@@ -59,6 +79,9 @@ export function defaultState(): AppState {
     threeD: false,
     selection: null,
     park: null,
+    tab: 'map',
+    asOf: null,
+    choropleth: null,
   };
 }
 
@@ -103,6 +126,13 @@ export function parseAppState(search: string, hash: string): AppState {
   }
   const focus = q.get('focus');
   if (focus && code.test(focus)) state.park = focus;
+  if (q.get('tab') === 'stats') state.tab = 'stats';
+  const asOf = q.get('as_of');
+  if (asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) && !Number.isNaN(Date.parse(asOf))) state.asOf = asOf;
+  const [indicator, level] = q.get('choro')?.split(':') ?? [];
+  if ((CHOROPLETH_INDICATORS as readonly string[]).includes(indicator) && (CHOROPLETH_LEVELS as readonly string[]).includes(level)) {
+    state.choropleth = { indicator: indicator as ChoroplethIndicator, level: level as ChoroplethLevel };
+  }
   return state;
 }
 
@@ -123,6 +153,9 @@ export function formatAppState(state: AppState): string {
   if (state.threeD) q.set('3d', '1');
   if (state.selection) q.set('sel', `${state.selection.collection}:${state.selection.id}`);
   if (state.park) q.set('focus', state.park);
+  if (state.tab !== 'map') q.set('tab', state.tab);
+  if (state.asOf) q.set('as_of', state.asOf);
+  if (state.choropleth) q.set('choro', `${state.choropleth.indicator}:${state.choropleth.level}`);
   const v = state.view;
   const hash = [round(v.zoom, 2), round(v.center[1], 6), round(v.center[0], 6), round(v.bearing, 1), round(v.pitch, 1)].join('/');
   const search = q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
