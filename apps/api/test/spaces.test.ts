@@ -235,3 +235,33 @@ describe('saved searches and alerts', () => {
     expect(await tableCounts(t.db)).toEqual(counts);
   });
 });
+
+describe('space_unit (kept by triggers)', () => {
+  it('agrees with unit, building and parcel_zone after every kind of write', async () => {
+    // Writes above moved TU3 to move-in ready and TPC3 to available; now a unit, a building and a park.
+    const etag = async (url: string) => (await t.app.inject(url)).headers.etag as string;
+    expect((await t.app.inject({ method: 'PATCH', url: '/api/units/TU2', payload: { rent_cny_m2_month: 41, area_m2: 390 }, headers: { 'if-match': await etag('/api/units/TU2') } })).statusCode).toBe(200);
+    await t.db.query(`UPDATE building SET geom = ST_Multi(ST_GeomFromText('POLYGON((117.5016 35.9016,117.5024 35.9016,117.5024 35.9024,117.5016 35.9024,117.5016 35.9016))', 4326)) WHERE code = 'TBA1'`);
+    await t.db.query(`UPDATE park SET geom = ST_Multi(ST_GeomFromText('POLYGON((117.53 35.9,117.55 35.9,117.55 35.92,117.53 35.92,117.53 35.9))', 4326)), code = 'TP2' WHERE code = 'TP2'`);
+    await t.db.query(`INSERT INTO unit (code, building, floor, kind, area_m2) VALUES ('TU9', 'TBB1', 2, 'office', 99)`);
+    await t.db.query(`DELETE FROM unit WHERE code = 'TU9'`);
+    const diff = await t.db.query(`
+      (SELECT u.code, u.building, b.parcel, z.park, z.corridor, u.area_m2, u.rent_cny_m2_month, u.reserved, u.move_in_ready,
+              u.floor, u.floor_load_kn_m2, u.clear_height_m, u.power_kva, u.available_from, ST_AsText(ST_PointOnSurface(b.geom)) AS pt
+       FROM unit u JOIN building b ON b.code = u.building LEFT JOIN parcel_zone z ON z.parcel = b.parcel
+       EXCEPT
+       SELECT unit, building, parcel, park, corridor, area_m2, rent_cny_m2_month, reserved, move_in_ready,
+              floor, floor_load_kn_m2, clear_height_m, power_kva, available_from, ST_AsText(pt) FROM space_unit)
+      UNION ALL
+      (SELECT unit, building, parcel, park, corridor, area_m2, rent_cny_m2_month, reserved, move_in_ready,
+              floor, floor_load_kn_m2, clear_height_m, power_kva, available_from, ST_AsText(pt) FROM space_unit
+       EXCEPT
+       SELECT u.code, u.building, b.parcel, z.park, z.corridor, u.area_m2, u.rent_cny_m2_month, u.reserved, u.move_in_ready,
+              u.floor, u.floor_load_kn_m2, u.clear_height_m, u.power_kva, u.available_from, ST_AsText(ST_PointOnSurface(b.geom))
+       FROM unit u JOIN building b ON b.code = u.building LEFT JOIN parcel_zone z ON z.parcel = b.parcel)`);
+    expect(diff.rows).toEqual([]);
+    const tu2 = (await t.db.query<{ area: number; park: string }>(`SELECT area_m2::float8 AS area, park FROM space_unit WHERE unit = 'TU2'`)).rows[0];
+    expect(tu2).toEqual({ area: 390, park: 'TP1' });
+  });
+});
+

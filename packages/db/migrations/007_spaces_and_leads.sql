@@ -95,7 +95,97 @@ CREATE TABLE alert (
 CREATE INDEX alert_owner_idx ON alert (owner, id DESC);
 CREATE INDEX alert_saved_search_idx ON alert (saved_search);
 
--- Space search (bench/spaces.ts measured these on 100k parcels / 637k units): units are filtered by
--- area range first, then by vacancy through lease_unit_idx (004).
-CREATE INDEX IF NOT EXISTS unit_area_idx ON unit (area_m2);
-CREATE INDEX IF NOT EXISTS parcel_available_idx ON parcel (area_m2) WHERE status = 'available';
+-- ───────────────────────────────────────────── space search ─────────────────────────────────────────────
+
+-- What the space search reads of a unit, in one row: its own attributes and where it is (the park and
+-- corridor of its parcel, a point of its building). Over 637k units, joining unit → building →
+-- parcel_zone for every candidate cost the search 0.2–1 s (bench/spaces.ts); one table costs a few ms.
+-- Kept in the writing transaction by the triggers below, like 004's parcel_zone, so it never disagrees
+-- with unit, building and parcel_zone (spaces.test.ts checks it against a fresh computation). Vacancy is
+-- not kept: the search tests the leases on the day asked.
+CREATE TABLE space_unit (
+  unit               text PRIMARY KEY REFERENCES unit (code) ON UPDATE CASCADE ON DELETE CASCADE,
+  building           text NOT NULL,
+  parcel             text NOT NULL,
+  park               text,
+  corridor           text,
+  area_m2            numeric(10, 2) NOT NULL,
+  rent_cny_m2_month  numeric(8, 2),
+  reserved           boolean NOT NULL,
+  move_in_ready      boolean NOT NULL,
+  floor              integer NOT NULL,
+  floor_load_kn_m2   numeric(6, 2),
+  clear_height_m     numeric(5, 2),
+  power_kva          numeric(8, 1),
+  available_from     date,
+  pt                 geometry(Point, 4326) NOT NULL
+);
+CREATE INDEX space_unit_park_idx ON space_unit (park, unit);
+CREATE INDEX space_unit_corridor_idx ON space_unit (corridor, unit);
+CREATE INDEX space_unit_area_idx ON space_unit (area_m2);
+CREATE INDEX space_unit_pt_idx ON space_unit USING gist (pt);
+
+-- Recomputes the rows of the given units from unit, building and parcel_zone.
+CREATE FUNCTION space_unit_refresh(unit_codes text[]) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO space_unit AS s (unit, building, parcel, park, corridor, area_m2, rent_cny_m2_month, reserved, move_in_ready,
+                               floor, floor_load_kn_m2, clear_height_m, power_kva, available_from, pt)
+  SELECT u.code, u.building, b.parcel, z.park, z.corridor, u.area_m2, u.rent_cny_m2_month, u.reserved, u.move_in_ready,
+         u.floor, u.floor_load_kn_m2, u.clear_height_m, u.power_kva, u.available_from, ST_PointOnSurface(b.geom)
+  FROM unit u
+  JOIN building b ON b.code = u.building
+  LEFT JOIN parcel_zone z ON z.parcel = b.parcel
+  WHERE u.code = ANY (unit_codes)
+  ON CONFLICT (unit) DO UPDATE SET
+    building = EXCLUDED.building, parcel = EXCLUDED.parcel, park = EXCLUDED.park, corridor = EXCLUDED.corridor,
+    area_m2 = EXCLUDED.area_m2, rent_cny_m2_month = EXCLUDED.rent_cny_m2_month, reserved = EXCLUDED.reserved,
+    move_in_ready = EXCLUDED.move_in_ready, floor = EXCLUDED.floor, floor_load_kn_m2 = EXCLUDED.floor_load_kn_m2,
+    clear_height_m = EXCLUDED.clear_height_m, power_kva = EXCLUDED.power_kva, available_from = EXCLUDED.available_from,
+    pt = EXCLUDED.pt
+$$;
+
+-- Units inserted or updated by a statement (a deleted unit's row goes with it, ON DELETE CASCADE).
+CREATE FUNCTION space_unit_after_unit_write() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM space_unit_refresh(ARRAY(SELECT code FROM changed_units));
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER space_unit_after_unit_insert AFTER INSERT ON unit
+  REFERENCING NEW TABLE AS changed_units FOR EACH STATEMENT EXECUTE FUNCTION space_unit_after_unit_write();
+CREATE TRIGGER space_unit_after_unit_update AFTER UPDATE ON unit
+  REFERENCING NEW TABLE AS changed_units FOR EACH STATEMENT EXECUTE FUNCTION space_unit_after_unit_write();
+
+-- A building moved to another parcel or redrawn: its units.
+CREATE FUNCTION space_unit_after_building_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM space_unit_refresh(ARRAY(SELECT u.code FROM unit u WHERE u.building IN (SELECT code FROM changed_buildings)));
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER space_unit_after_building_update AFTER UPDATE ON building
+  REFERENCING NEW TABLE AS changed_buildings FOR EACH STATEMENT EXECUTE FUNCTION space_unit_after_building_update();
+
+-- A parcel that changed park or corridor (parcel_zone is kept by 004's triggers): the units on it.
+CREATE FUNCTION space_unit_after_zone_write() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM space_unit_refresh(ARRAY(
+    SELECT u.code FROM unit u JOIN building b ON b.code = u.building WHERE b.parcel IN (SELECT parcel FROM changed_zones)));
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER space_unit_after_zone_insert AFTER INSERT ON parcel_zone
+  REFERENCING NEW TABLE AS changed_zones FOR EACH STATEMENT EXECUTE FUNCTION space_unit_after_zone_write();
+CREATE TRIGGER space_unit_after_zone_update AFTER UPDATE ON parcel_zone
+  REFERENCING NEW TABLE AS changed_zones FOR EACH STATEMENT EXECUTE FUNCTION space_unit_after_zone_write();
+
+SELECT space_unit_refresh(ARRAY(SELECT code FROM unit));
+
+-- Vacancy on a day is tested per candidate against its leases: with the dates in the index the test
+-- never reads the table (the GiST exclusion index answers it too, but several times slower per probe).
+CREATE INDEX lease_unit_dates_idx ON lease (unit, start_date, end_date) WHERE unit IS NOT NULL;
+CREATE INDEX lease_parcel_dates_idx ON lease (parcel, start_date, end_date) WHERE parcel IS NOT NULL;
+CREATE INDEX parcel_available_idx ON parcel (area_m2) WHERE status = 'available';

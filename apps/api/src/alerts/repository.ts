@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '@parkatlas/db';
 import { spaceSearchCriteria, type SpaceSearchCriteria } from '@parkatlas/schema';
 import { ApiProblem, notFound } from '../errors.ts';
-import { checkCriteriaCodes, searchSpaces, today } from '../spaces/search.ts';
+import { checkCriteriaCodes, searchSettings, searchSpaces, today } from '../spaces/search.ts';
 
 /**
  * Saved searches and their alerts. A saved search's match set is every space its criteria admit
@@ -109,6 +109,7 @@ export async function evaluateSavedSearches(db: Db, ids?: number[]): Promise<Eva
       if (!parsed.success) throw new ApiProblem(500, 'internal', `saved search ${id} holds criteria that no longer validate`);
       const criteria = parsed.data;
       const day = criteria.available_by ?? (await today(q));
+      await searchSettings(q);
       const found = await searchSpaces(q, { ...criteria, limit: undefined }, day, MATCH_CAP);
       const current = found.map((f) => ({ kind: f.kind, space: f.id, score: f.score, link: f.link }));
       const r = await q.query<{ id: number }>(

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '@parkatlas/db';
 import { apiError, SCORE_TOLERANCE, SCORE_WEIGHTS, spaceSearchCriteria, spaceSearchResponse } from '@parkatlas/schema';
-import { checkCriteriaCodes, searchSpaces, today } from './search.ts';
+import { checkCriteriaCodes, searchSettings, searchSpaces, today } from './search.ts';
 
 const tags = ['spaces'];
 
@@ -24,7 +24,10 @@ export function registerSpaceSearch(app: FastifyInstance, db: Db): void {
     const c = req.body;
     await checkCriteriaCodes(db, c);
     const day = c.available_by ?? (await today(db));
-    const items = await searchSpaces(db, c, day);
+    const items = await db.tx(async (q) => {
+      await searchSettings(q);
+      return searchSpaces(q, c, day);
+    });
     return { available_by: day, weights: { ...SCORE_WEIGHTS }, items };
   });
 }

@@ -13,7 +13,14 @@ import { SCORE_TOLERANCE, SCORE_WEIGHTS, type SpaceSearchCriteria } from '@parka
  *   distance  20 × (1 − distance ÷ max_distance_m)
  *   score     100 × points ÷ weights of the criteria given, rounded to 0.1 (100 when none is given)
  * A space beyond the tolerance of the area or budget is left out (hard); one without an asking rent
- * stays in with 0 budget points.
+ * stays in with 0 budget points. Ties (on the unrounded score) go by id.
+ *
+ * Speed (bench/spaces.ts): scoring every candidate of a broad search over 637k units costs hundreds of
+ * ms, so each kind is first asked for its *perfect* spaces only (every soft criterion at full points:
+ * area in range, within budget, in a park whose themes fit), in id order, which the indexes answer
+ * without scoring. When that finds `limit` of them, they are exactly the first `limit` of the full
+ * ranking (all share the top score and ties go by id); otherwise the full ranking runs. Vacancy is tested
+ * with plain date comparisons so that lease_unit_dates_idx (007) answers it from the index alone.
  */
 
 export class Params {
@@ -53,6 +60,8 @@ export interface SpaceRow {
   budget_points: number | null;
   industry_points: number | null;
   distance_points: number | null;
+  /** The unrounded score, which ranks; `score` is it rounded to 0.1 for display. */
+  raw_score: number;
   score: number;
 }
 
@@ -70,8 +79,9 @@ export function expandDegrees(lat: number, metres: number): { dx: number; dy: nu
   return { dx, dy };
 }
 
+
 interface Target {
-  /** SQL of the space's area, its rent per m² per month and its total per month (NULL for parcels). */
+  /** The space's area, rent per m² per month and total per month, as stored (NULL for parcels: not let). */
   area: string;
   rent: string;
   total: string;
@@ -80,42 +90,67 @@ interface Target {
   indexed: string;
 }
 
+interface Parts {
+  where: string[];
+  /** Extra conditions that hold exactly when every soft criterion earns full points; null: never (distance). */
+  perfect: string[] | null;
+  distance: string;
+  pointColumns: string;
+  score: string;
+}
+
 /** WHERE fragments and point expressions shared by both kinds. */
-function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: string[]) {
+function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: string[], tier: 'full' | 'perfect'): Parts {
   const points: Record<keyof typeof SCORE_WEIGHTS, string | null> = { area: null, budget: null, industry: null, distance: null };
+  let perfect: string[] | null = [];
+  // Parameters of the perfect tier's conditions only when it runs: an unused parameter has no type.
+  const only = (sql: () => string) => {
+    if (tier === 'perfect' && perfect) perfect.push(sql());
+  };
   let distance = 'NULL::float8';
+  const f = (col: string) => `${col}::float8`;
 
   if (c.min_area_m2 !== undefined || c.max_area_m2 !== undefined) {
     const gaps: string[] = ['0'];
     if (c.min_area_m2 !== undefined && c.min_area_m2 > 0) {
       const min = p.add(c.min_area_m2, 'float8');
-      where.push(`${t.area} >= ${p.add(c.min_area_m2 * (1 - SCORE_TOLERANCE), 'float8')}`);
-      gaps.push(`(${min} - ${t.area}) / ${min}`);
+      where.push(`${t.area} >= ${p.add(c.min_area_m2 * (1 - SCORE_TOLERANCE), 'numeric')}`);
+      only(() => `${t.area} >= ${p.add(c.min_area_m2, 'numeric')}`);
+      gaps.push(`(${min} - ${f(t.area)}) / ${min}`);
     }
     if (c.max_area_m2 !== undefined) {
       const max = p.add(c.max_area_m2, 'float8');
-      where.push(`${t.area} <= ${p.add(c.max_area_m2 * (1 + SCORE_TOLERANCE), 'float8')}`);
-      gaps.push(`(${t.area} - ${max}) / nullif(${max}, 0)`);
+      where.push(`${t.area} <= ${p.add(c.max_area_m2 * (1 + SCORE_TOLERANCE), 'numeric')}`);
+      only(() => `${t.area} <= ${p.add(c.max_area_m2, 'numeric')}`);
+      gaps.push(`(${f(t.area)} - ${max}) / nullif(${max}, 0)`);
     }
     points.area = `${SCORE_WEIGHTS.area} * greatest(0, 1 - greatest(${gaps.join(', ')}) / ${SCORE_TOLERANCE})`;
   }
 
   if (c.max_rent_m2_month !== undefined || c.max_total_month !== undefined) {
     const overs: string[] = ['0'];
-    if (c.max_rent_m2_month !== undefined) overs.push(`${t.rent} / nullif(${p.add(c.max_rent_m2_month, 'float8')}, 0) - 1`);
-    if (c.max_total_month !== undefined) overs.push(`${t.total} / nullif(${p.add(c.max_total_month, 'float8')}, 0) - 1`);
+    only(() => `${t.rent} IS NOT NULL`);
+    if (c.max_rent_m2_month !== undefined) {
+      overs.push(`${f(t.rent)} / nullif(${p.add(c.max_rent_m2_month, 'float8')}, 0) - 1`);
+      where.push(`(${t.rent} IS NULL OR ${t.rent} <= ${p.add(c.max_rent_m2_month * (1 + SCORE_TOLERANCE), 'numeric')})`);
+      only(() => `${t.rent} <= ${p.add(c.max_rent_m2_month, 'numeric')}`);
+    }
+    if (c.max_total_month !== undefined) {
+      overs.push(`${f(t.total)} / nullif(${p.add(c.max_total_month, 'float8')}, 0) - 1`);
+      where.push(`(${t.rent} IS NULL OR ${t.total} <= ${p.add(c.max_total_month * (1 + SCORE_TOLERANCE), 'numeric')})`);
+      only(() => `${t.total} <= ${p.add(c.max_total_month, 'numeric')}`);
+    }
     // greatest() skips NULLs, so test the rent itself: no asking rent, no budget points.
-    const over = `greatest(${overs.join(', ')})`;
-    where.push(`(${t.rent} IS NULL OR ${over} <= ${SCORE_TOLERANCE})`);
-    points.budget = `CASE WHEN ${t.rent} IS NULL THEN 0 ELSE ${SCORE_WEIGHTS.budget} * greatest(0, 1 - ${over} / ${SCORE_TOLERANCE}) END`;
+    points.budget = `CASE WHEN ${t.rent} IS NULL THEN 0 ELSE ${SCORE_WEIGHTS.budget} * greatest(0, 1 - greatest(${overs.join(', ')}) / ${SCORE_TOLERANCE}) END`;
   }
 
   if (c.industry !== undefined) {
     const ind = p.add(c.industry, 'text');
-    points.industry = `CASE
-      WHEN EXISTS (SELECT 1 FROM unnest(k.theme_industries) t WHERE t = ${ind} OR left(${ind}, length(t)) = t OR left(t, length(${ind})) = ${ind}) THEN ${SCORE_WEIGHTS.industry}
+    const fits = `EXISTS (SELECT 1 FROM unnest(k.theme_industries) t WHERE t = ${ind} OR left(${ind}, length(t)) = t OR left(t, length(${ind})) = ${ind})`;
+    points.industry = `CASE WHEN ${fits} THEN ${SCORE_WEIGHTS.industry}
       WHEN EXISTS (SELECT 1 FROM unnest(k.theme_industries) t WHERE left(t, 1) = left(${ind}, 1)) THEN ${SCORE_WEIGHTS.industry / 2}
       ELSE 0 END`;
+    only(() => `z.park IN (SELECT k2.code FROM park k2 WHERE EXISTS (SELECT 1 FROM unnest(k2.theme_industries) t WHERE t = ${ind} OR left(${ind}, length(t)) = t OR left(t, length(${ind})) = ${ind}))`);
   }
 
   if (c.near) {
@@ -127,9 +162,12 @@ function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: str
     distance = `ST_Distance(${t.point}::geography, ${pt}::geography)`;
     where.push(`${distance} <= ${max}`);
     points.distance = `${SCORE_WEIGHTS.distance} * greatest(0, 1 - ${distance} / ${max})`;
+    perfect = null;
   }
 
-  if (c.parks) where.push(`z.park = ANY(${p.add(c.parks, 'text[]')})`);
+  // One park as an equality, so the (park, id) index yields the perfect tier already in id order.
+  if (c.parks?.length === 1) where.push(`z.park = ${p.add(c.parks[0], 'text')}`);
+  else if (c.parks) where.push(`z.park = ANY(${p.add(c.parks, 'text[]')})`);
 
   if (c.corridor !== undefined) {
     const corridor = p.add(c.corridor, 'text');
@@ -145,45 +183,55 @@ function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: str
 
   const given = (Object.keys(points) as (keyof typeof SCORE_WEIGHTS)[]).filter((k) => points[k] !== null);
   const weight = given.reduce((s, k) => s + SCORE_WEIGHTS[k], 0);
-  const score = given.length ? `round((100 * (${given.map((k) => `(${points[k]})`).join(' + ')}) / ${weight})::numeric, 1)::float8` : '100::float8';
+  const score = given.length ? `(100 * (${given.map((k) => `(${points[k]})`).join(' + ')}) / ${weight})::float8` : '100::float8';
   const pointColumns = (Object.keys(points) as (keyof typeof SCORE_WEIGHTS)[])
     .map((k) => `${points[k] === null ? 'NULL' : `round((${points[k]})::numeric, 2)`}::float8 AS ${k}_points`)
     .join(', ');
-  return { distance, pointColumns, score };
+  return { where, perfect, distance, pointColumns, score };
 }
 
-/** The best `limit` vacant units on the day, scored. */
-export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number): { sql: string; values: unknown[] } {
+/** A search statement: the full ranking, or (tier 'perfect') only spaces at the top score, in id order. */
+export interface SearchSql {
+  sql: string;
+  values: unknown[];
+}
+
+// Units are searched in space_unit (007): each unit's attributes with its park, corridor and point, kept
+// by triggers, so no candidate needs a join. The alias is z, as parcel_zone's is for parcels.
+const UNIT_TARGET: Target = {
+  area: 'z.area_m2',
+  rent: 'z.rent_cny_m2_month',
+  total: '(z.rent_cny_m2_month * z.area_m2)',
+  point: 'z.pt',
+  indexed: 'z.pt',
+};
+
+/** The best `limit` vacant units on the day, scored; null when tier 'perfect' cannot apply. */
+export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number, tier: 'full' | 'perfect' = 'full'): SearchSql | null {
   const p = new Params();
   const d = p.add(day, 'date');
   const where = [
-    'NOT u.reserved',
-    `(u.available_from IS NULL OR u.available_from <= ${d})`,
-    // Vacant on the day: no lease covers it (the exclusion constraint allows at most one).
-    `NOT EXISTS (SELECT 1 FROM lease l WHERE l.unit = u.code AND daterange(l.start_date, l.end_date, '[]') @> ${d})`,
+    'NOT z.reserved',
+    `(z.available_from IS NULL OR z.available_from <= ${d})`,
+    // Vacant on the day: no lease covers it, both ends included (the exclusion constraint allows at most one).
+    `NOT EXISTS (SELECT 1 FROM lease l WHERE l.unit = z.unit AND l.start_date <= ${d} AND (l.end_date IS NULL OR l.end_date >= ${d}))`,
   ];
-  if (c.move_in_ready) where.push('u.move_in_ready');
-  if (c.ground_floor) where.push('u.floor = 1');
-  if (c.min_floor_load_kn_m2 !== undefined) where.push(`u.floor_load_kn_m2 >= ${p.add(c.min_floor_load_kn_m2, 'float8')}`);
-  if (c.min_clear_height_m !== undefined) where.push(`u.clear_height_m >= ${p.add(c.min_clear_height_m, 'float8')}`);
-  if (c.min_power_kva !== undefined) where.push(`u.power_kva >= ${p.add(c.min_power_kva, 'float8')}`);
-  const t: Target = {
-    area: 'u.area_m2::float8',
-    rent: 'u.rent_cny_m2_month::float8',
-    total: '(u.rent_cny_m2_month * u.area_m2)::float8',
-    point: 'ST_PointOnSurface(b.geom)',
-    indexed: 'b.geom',
-  };
-  const s = softAndSpatial(c, t, p, where);
+  if (c.move_in_ready) where.push('z.move_in_ready');
+  if (c.ground_floor) where.push('z.floor = 1');
+  if (c.min_floor_load_kn_m2 !== undefined) where.push(`z.floor_load_kn_m2 >= ${p.add(c.min_floor_load_kn_m2, 'numeric')}`);
+  if (c.min_clear_height_m !== undefined) where.push(`z.clear_height_m >= ${p.add(c.min_clear_height_m, 'numeric')}`);
+  if (c.min_power_kva !== undefined) where.push(`z.power_kva >= ${p.add(c.min_power_kva, 'numeric')}`);
+  const s = softAndSpatial(c, UNIT_TARGET, p, where, tier);
+  if (tier === 'perfect' && !s.perfect) return null;
+  const conditions = tier === 'perfect' ? [...s.where, ...s.perfect!] : s.where;
+  const order = tier === 'perfect' ? 'z.unit' : 'score DESC, z.unit';
   const sql = `
 WITH hits AS (
-  SELECT u.code AS id, u.building, z.park, z.corridor, ${s.distance} AS distance_m, ${s.pointColumns}, ${s.score} AS score
-  FROM unit u
-  JOIN building b ON b.code = u.building
-  JOIN parcel_zone z ON z.parcel = b.parcel
+  SELECT z.unit AS id, z.park, z.corridor, z.pt, ${s.distance} AS distance_m, ${s.pointColumns}, ${s.score} AS score
+  FROM space_unit z
   LEFT JOIN park k ON k.code = z.park
-  WHERE ${where.join('\n    AND ')}
-  ORDER BY score DESC, u.code
+  WHERE ${conditions.join('\n    AND ')}
+  ORDER BY ${order}
   LIMIT ${p.add(limit, 'int')}
 )
 SELECT 'unit' AS kind, h.id, u.name, h.park, k.name AS park_name, k.theme_industries, h.corridor, b.parcel, u.building,
@@ -191,35 +239,37 @@ SELECT 'unit' AS kind, h.id, u.name, h.park, k.name AS park_name, k.theme_indust
        u.rent_cny_m2_month::float8 AS rent_cny_m2_month, round(u.rent_cny_m2_month * u.area_m2, 2)::float8 AS total_rent_cny_month,
        NULL::float8 AS price_cny, u.move_in_ready, u.floor_load_kn_m2::float8 AS floor_load_kn_m2,
        u.clear_height_m::float8 AS clear_height_m, u.power_kva::float8 AS power_kva, u.available_from::text AS available_from,
-       round(h.distance_m::numeric, 1)::float8 AS distance_m, round(ST_X(g.pt)::numeric, 7)::float8 AS lon, round(ST_Y(g.pt)::numeric, 7)::float8 AS lat,
-       h.area_points, h.budget_points, h.industry_points, h.distance_points, h.score
+       round(h.distance_m::numeric, 1)::float8 AS distance_m, round(ST_X(h.pt)::numeric, 7)::float8 AS lon, round(ST_Y(h.pt)::numeric, 7)::float8 AS lat,
+       h.area_points, h.budget_points, h.industry_points, h.distance_points, h.score AS raw_score, round(h.score::numeric, 1)::float8 AS score
 FROM hits h
 JOIN unit u ON u.code = h.id
 JOIN building b ON b.code = u.building
 LEFT JOIN park k ON k.code = h.park
-CROSS JOIN LATERAL (SELECT ST_PointOnSurface(b.geom) AS pt) g
 ORDER BY h.score DESC, h.id`;
   return { sql, values: p.values };
 }
 
 /** The best `limit` parcels released for use (status 'available') with no lease on the day, scored. */
-export function parcelSearchSql(c: SpaceSearchCriteria, day: string, limit: number): { sql: string; values: unknown[] } {
+export function parcelSearchSql(c: SpaceSearchCriteria, day: string, limit: number, tier: 'full' | 'perfect' = 'full'): SearchSql | null {
   const p = new Params();
   const d = p.add(day, 'date');
   const where = [
     `p.status = 'available'`,
-    `NOT EXISTS (SELECT 1 FROM lease l WHERE l.parcel = p.code AND daterange(l.start_date, l.end_date, '[]') @> ${d})`,
+    `NOT EXISTS (SELECT 1 FROM lease l WHERE l.parcel = p.code AND l.start_date <= ${d} AND (l.end_date IS NULL OR l.end_date >= ${d}))`,
   ];
-  const t: Target = { area: 'p.area_m2', rent: 'NULL::float8', total: 'NULL::float8', point: 'p.label_point', indexed: 'p.label_point' };
-  const s = softAndSpatial(c, t, p, where);
+  const t: Target = { area: 'p.area_m2', rent: 'NULL::numeric', total: 'NULL::numeric', point: 'p.label_point', indexed: 'p.label_point' };
+  const s = softAndSpatial(c, t, p, where, tier);
+  if (tier === 'perfect' && !s.perfect) return null;
+  const conditions = tier === 'perfect' ? [...s.where, ...s.perfect!] : s.where;
+  const order = tier === 'perfect' ? 'p.code' : 'score DESC, p.code';
   const sql = `
 WITH hits AS (
   SELECT p.code AS id, z.park, z.corridor, ${s.distance} AS distance_m, ${s.pointColumns}, ${s.score} AS score
   FROM parcel p
   JOIN parcel_zone z ON z.parcel = p.code
   LEFT JOIN park k ON k.code = z.park
-  WHERE ${where.join('\n    AND ')}
-  ORDER BY score DESC, p.code
+  WHERE ${conditions.join('\n    AND ')}
+  ORDER BY ${order}
   LIMIT ${p.add(limit, 'int')}
 )
 SELECT 'parcel' AS kind, h.id, p.name, h.park, k.name AS park_name, k.theme_industries, h.corridor, p.code AS parcel,
@@ -229,7 +279,7 @@ SELECT 'parcel' AS kind, h.id, p.name, h.park, k.name AS park_name, k.theme_indu
        p.supply_date::text AS available_from,
        round(h.distance_m::numeric, 1)::float8 AS distance_m, round(ST_X(p.label_point)::numeric, 7)::float8 AS lon,
        round(ST_Y(p.label_point)::numeric, 7)::float8 AS lat,
-       h.area_points, h.budget_points, h.industry_points, h.distance_points, h.score
+       h.area_points, h.budget_points, h.industry_points, h.distance_points, h.score AS raw_score, round(h.score::numeric, 1)::float8 AS score
 FROM hits h
 JOIN parcel p ON p.code = h.id
 LEFT JOIN park k ON k.code = h.park

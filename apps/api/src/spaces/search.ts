@@ -1,7 +1,7 @@
 import type { Queryable } from '@parkatlas/db';
 import { SCORE_WEIGHTS, type SpaceItem, type SpaceSearchCriteria } from '@parkatlas/schema';
 import { ApiProblem } from '../errors.ts';
-import { parcelSearchSql, unitSearchSql, wantsUnitsOnly, type SpaceRow } from './search-sql.ts';
+import { parcelSearchSql, unitSearchSql, wantsUnitsOnly, type SearchSql, type SpaceRow } from './search-sql.ts';
 
 export const DEFAULT_LIMIT = 50;
 
@@ -21,6 +21,15 @@ export async function checkCriteriaCodes(q: Queryable, c: SpaceSearchCriteria): 
   }
 }
 
+/**
+ * Settings for the search statements, inside the caller's transaction. Parallel workers cost more to
+ * start than these small, index-driven statements take (bench/spaces.ts: a 75 ms scan waited 240 ms
+ * for its Gather on a busy 2-core machine), so the search runs without them.
+ */
+export async function searchSettings(q: Queryable): Promise<void> {
+  await q.query('SET LOCAL max_parallel_workers_per_gather = 0');
+}
+
 export async function today(q: Queryable): Promise<string> {
   return (await q.query<{ d: string }>('SELECT current_date::text AS d')).rows[0].d;
 }
@@ -29,16 +38,21 @@ export async function today(q: Queryable): Promise<string> {
 export async function searchSpaces(q: Queryable, c: SpaceSearchCriteria, day: string, limit = c.limit ?? DEFAULT_LIMIT): Promise<SpaceItem[]> {
   const kinds = c.kinds ?? ['unit', 'parcel'];
   const rows: SpaceRow[] = [];
-  if (kinds.includes('unit')) {
-    const { sql, values } = unitSearchSql(c, day, limit);
-    rows.push(...(await q.query<SpaceRow>(sql, values)).rows);
-  }
-  if (kinds.includes('parcel') && !wantsUnitsOnly(c)) {
-    const { sql, values } = parcelSearchSql(c, day, limit);
-    rows.push(...(await q.query<SpaceRow>(sql, values)).rows);
-  }
-  rows.sort((a, b) => b.score - a.score || (a.kind === b.kind ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.kind === 'unit' ? -1 : 1));
+  if (kinds.includes('unit')) rows.push(...(await bestOf(q, (tier) => unitSearchSql(c, day, limit, tier), limit)));
+  if (kinds.includes('parcel') && !wantsUnitsOnly(c)) rows.push(...(await bestOf(q, (tier) => parcelSearchSql(c, day, limit, tier), limit)));
+  rows.sort((a, b) => b.raw_score - a.raw_score || (a.kind === b.kind ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.kind === 'unit' ? -1 : 1));
   return rows.slice(0, limit).map((r) => toItem(r, c, day));
+}
+
+/** The perfect spaces if there are `limit` of them (the ranking's head, see search-sql.ts), else the full ranking. */
+async function bestOf(q: Queryable, build: (tier: 'full' | 'perfect') => SearchSql | null, limit: number): Promise<SpaceRow[]> {
+  const perfect = build('perfect');
+  if (perfect) {
+    const r = await q.query<SpaceRow>(perfect.sql, perfect.values);
+    if (r.rows.length >= limit) return r.rows;
+  }
+  const full = build('full')!;
+  return (await q.query<SpaceRow>(full.sql, full.values)).rows;
 }
 
 const n = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
