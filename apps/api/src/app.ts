@@ -7,6 +7,7 @@ import { defaultExtent } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerExports } from './exports/routes.ts';
+import { registerImports, type ImportOptions } from './imports/routes.ts';
 import { registerOgcApi } from './ogc/index.ts';
 import { registerCodes } from './routes/codes.ts';
 import { collections } from './routes/collections.ts';
@@ -26,6 +27,8 @@ export interface AppOptions {
   webDir?: string;
   /** Largest request body, bytes. */
   bodyLimit?: number;
+  /** Bulk imports: the upload size limit. */
+  imports?: ImportOptions;
 }
 
 /** Who made a write, for the history; until accounts exist, the caller may name itself. */
@@ -51,6 +54,7 @@ export async function buildApp(options: AppOptions) {
   const ctx = { db: options.db, extent: options.extent ?? defaultExtent(), actorOf };
   for (const def of collections) registerCollection(app, def, ctx);
   registerExports(app, options.db);
+  await registerImports(app, ctx, options.imports);
   registerStats(app, options.db);
   registerParkSummary(app, options.db);
   registerSpaces(app, ctx);

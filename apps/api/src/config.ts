@@ -27,6 +27,7 @@ const envSchema = z.object({
   // prefault: the default string is parsed like a given one.
   PARKATLAS_EXTENT: extent.prefault(DEFAULT_EXTENT),
   PARKATLAS_WEB_DIR: z.string().optional(),
+  PARKATLAS_IMPORT_MAX_MB: z.coerce.number().positive().max(1024 * 1024).default(512),
 });
 
 export interface Config {
@@ -39,6 +40,8 @@ export interface Config {
   extent: [number, number, number, number];
   /** The built web app to serve at `/`, if any. */
   webDir?: string;
+  /** Largest file POST /api/imports accepts, bytes (PARKATLAS_IMPORT_MAX_MB, default 512). */
+  importMaxBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.PARKATLAS_DEMO === '1',
     extent: e.PARKATLAS_EXTENT,
     webDir: e.PARKATLAS_WEB_DIR,
+    importMaxBytes: Math.round(e.PARKATLAS_IMPORT_MAX_MB * 1024 * 1024),
   };
 }
 

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     db,
     extent: config.extent,
     webDir: config.webDir ?? defaultWebDir,
+    imports: { maxFileBytes: config.importMaxBytes },
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   app.log.info({ database: where, migrations: applied }, 'database ready');

@@ -11,6 +11,7 @@ describe('configuration', () => {
       demo: true,
       extent: [115.8, 34.4, 117.7, 36.0],
       webDir: undefined,
+      importMaxBytes: 512 * 1024 * 1024,
     });
   });
 

@@ -48,7 +48,7 @@ class Params {
  * The SELECT that serializes items. Attributes are exactly the keys of the collection's response
  * schema, read from its view; geometry is GeoJSON written by PostGIS with 7 decimals (about 1 cm).
  */
-function selectItems(def: CollectionDef, extra = ''): string {
+export function selectItems(def: CollectionDef, extra = ''): string {
   const attributes = `json_build_object(${Object.keys(def.properties.shape).map((k) => `'${k}', v.${k}`).join(', ')})`;
   const json = def.geometry
     ? `json_build_object('type', 'Feature', 'id', v.${def.idColumn}, 'geometry', ST_AsGeoJSON(v.geom, 7)::json, 'properties', ${attributes})::text`

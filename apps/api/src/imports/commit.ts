@@ -1,0 +1,89 @@
+/**
+ * The commit of an import: every row in one transaction, set-based rather than row by row. Rows
+ * are staged in a temporary table, stored items updated (only the attributes the file has; the
+ * others keep their values), new ones inserted (absent attributes take the column default), and
+ * one `change` row per item written with its actor and its before and after, as the API shows them.
+ */
+import type { Queryable } from '@parkatlas/db';
+import type { CollectionDef } from '../collections/definition.ts';
+import { selectItems } from '../collections/repository.ts';
+import type { PreparedRow } from './rows.ts';
+import { BATCH } from './validate.ts';
+
+/** Column defaults from the catalog (our own migrations' SQL, never a request's). */
+async function columnDefaults(q: Queryable, table: string): Promise<Map<string, string | null>> {
+  const r = await q.query<{ name: string; dflt: string | null }>(
+    `SELECT column_name AS name, column_default AS dflt FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+    [table],
+  );
+  return new Map(r.rows.map((x) => [x.name, x.dflt]));
+}
+
+/** The snapshot stored in `change.before/after`: { properties, geometry } of the item's JSON. */
+function snapshot(def: CollectionDef, json: string): string {
+  return def.geometry
+    ? `jsonb_build_object('properties', (${json})::jsonb -> 'properties', 'geometry', (${json})::jsonb -> 'geometry')`
+    : `jsonb_build_object('properties', (${json})::jsonb, 'geometry', NULL)`;
+}
+
+export async function commitRows(
+  q: Queryable,
+  def: CollectionDef,
+  rows: PreparedRow[],
+  actor: string,
+  onBatch: (done: number) => Promise<void>,
+): Promise<{ created: number; updated: number }> {
+  const t = def.table;
+  const id = def.idColumn;
+  const spatial = def.geometry !== undefined;
+  await q.query(
+    `CREATE TEMP TABLE import_stage (row_no integer, id text PRIMARY KEY, props jsonb NOT NULL, geom geometry, existed boolean) ON COMMIT DROP`,
+  );
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH).map((r) => ({ r: r.row, id: r.id, p: r.values, ...(r.geometry ? { g: JSON.stringify(r.geometry) } : {}) }));
+    await q.query(
+      `INSERT INTO import_stage (row_no, id, props, geom)
+       SELECT (e->>'r')::int, e->>'id', e->'p',
+              CASE WHEN e ? 'g' THEN ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e->>'g'), 4326))) END
+       FROM jsonb_array_elements($1::jsonb) e`,
+      [JSON.stringify(batch)],
+    );
+    await onBatch(Math.min(i + BATCH, rows.length));
+  }
+  // Decided inside the transaction, with the rows locked, so a concurrent write cannot slip between.
+  await q.query(`SELECT 1 FROM ${t} WHERE ${id} IN (SELECT id FROM import_stage) FOR UPDATE`);
+  await q.query(`UPDATE import_stage s SET existed = EXISTS (SELECT 1 FROM ${t} x WHERE x.${id} = s.id)`);
+  await q.query(
+    `CREATE TEMP TABLE import_before ON COMMIT DROP AS
+     SELECT b.id::text AS id, b.json FROM (${selectItems(def)} WHERE v.${id} IN (SELECT id FROM import_stage WHERE existed)) b`,
+  );
+
+  const columns = Object.keys(def.input.shape).filter((c) => c !== id);
+  const defaults = await columnDefaults(q, t);
+  const given = (c: string, otherwise: string) => `CASE WHEN s.props ? '${c}' THEN r.${c} ELSE ${otherwise} END`;
+
+  const updated = await q.query(
+    `UPDATE ${t} x SET ${columns.map((c) => `${c} = ${given(c, `x.${c}`)}`).join(', ')}
+       ${spatial ? ', geom = coalesce(s.geom, x.geom)' : ''}, version = x.version + 1, updated_at = now()
+     FROM import_stage s, jsonb_populate_record(NULL::${t}, s.props) r
+     WHERE x.${id} = s.id AND s.existed`,
+  );
+  const created = await q.query(
+    `INSERT INTO ${t} (${id}, ${columns.join(', ')}${spatial ? ', geom' : ''}, version)
+     SELECT s.id, ${columns.map((c) => given(c, defaults.get(c) ?? 'NULL')).join(', ')}${spatial ? ', s.geom' : ''},
+            coalesce((SELECT max(c.version) FROM change c WHERE c.entity = $1 AND c.entity_id = s.id), 0) + 1
+     FROM import_stage s, jsonb_populate_record(NULL::${t}, s.props) r
+     WHERE NOT s.existed`,
+    [t],
+  );
+  await q.query(
+    `INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
+     SELECT $1, a.id::text, a.version, CASE WHEN b.id IS NULL THEN 'create' ELSE 'update' END, $2,
+            CASE WHEN b.id IS NULL THEN NULL ELSE ${snapshot(def, 'b.json')} END, ${snapshot(def, 'a.json')}
+     FROM (${selectItems(def)} WHERE v.${id} IN (SELECT id FROM import_stage)) a
+     LEFT JOIN import_before b ON b.id = a.id::text
+     ORDER BY a.id`,
+    [t, actor],
+  );
+  return { created: created.rowCount, updated: updated.rowCount };
+}
