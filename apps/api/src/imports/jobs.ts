@@ -150,7 +150,7 @@ export interface JobReport {
 
 export async function getJob(db: Db, id: string): Promise<JobReport | undefined> {
   const r = await db.query<JobReport>(
-    `SELECT id, collection, mode, format, crs, file_name, department, verified_at, actor, status, rows_done, rows_total,
+    `SELECT id, collection, mode, format, crs, file_name, department, verified_at::text AS verified_at, actor, status, rows_done, rows_total,
             counts, problems, problem_count, diff, error, to_jsonb(created_at) #>> '{}' AS created_at, to_jsonb(finished_at) #>> '{}' AS finished_at
      FROM import_job WHERE id = $1`,
     [id],

@@ -59,8 +59,9 @@ export function parseShapefileZip(zip: Buffer, preferredLayer?: string): ParsedF
 /** Signed area ×2 with y up: negative for clockwise rings (outer rings in a shapefile). */
 function ringArea(ring: number[][]): number {
   let s = 0;
+  // Σ (x_prev − x) (y_prev + y): the shoelace sum, negative when the ring turns clockwise.
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
-  return -s;
+  return s;
 }
 
 function contains(ring: number[][], p: number[]): boolean {
