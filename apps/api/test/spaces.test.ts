@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, tableCounts, type TestApp } from './support/app.ts';
+import { spaceSearchCriteria } from '@parkatlas/schema';
+import { parcelSearchSql, unitSearchSql, type SpaceRow } from '../src/spaces/search-sql.ts';
+import { searchSettings, searchSpaces } from '../src/spaces/search.ts';
 import { loadSpacesFixture, post } from './support/spaces-fixture.ts';
 
 let t: TestApp;
@@ -263,5 +266,42 @@ describe('space_unit (kept by triggers)', () => {
     const tu2 = (await t.db.query<{ area: number; park: string }>(`SELECT area_m2::float8 AS area, park FROM space_unit WHERE unit = 'TU2'`)).rows[0];
     expect(tu2).toEqual({ area: 390, park: 'TP1' });
   });
+});
+
+describe('the perfect-tier shortcut', () => {
+  // The shortcut (perfect spaces first, park by park, in id order) must give exactly the head of the full
+  // ranking. Checked on the generated zone of the test database, with searches that hit it and miss it.
+  const cases: object[] = [
+    { min_area_m2: 40, max_area_m2: 400 },
+    { min_area_m2: 100, max_area_m2: 2000, max_rent_m2_month: 30, limit: 20 },
+    { industry: 'C27', max_area_m2: 3000, limit: 10 },
+    { industry: 'I65', parks: ['P01', 'P03', 'P05'], min_area_m2: 50, limit: 5 },
+    { max_total_month: 20000, industry: 'C', limit: 30 },
+    { kinds: ['parcel'], min_area_m2: 1000, max_area_m2: 100000, industry: 'C35', limit: 5 },
+    // Rents start at ¥15: nothing is perfect, so the full ranking answers.
+    { min_area_m2: 1500, max_area_m2: 2500, max_rent_m2_month: 14 },
+  ];
+  for (const raw of cases) {
+    it(`agrees with the full ranking for ${JSON.stringify(raw)}`, async () => {
+      const c = spaceSearchCriteria.parse(raw);
+      const limit = c.limit ?? 50;
+      const day = '2026-06-30';
+      const { viaShortcut, full } = await t.db.tx(async (q) => {
+        await searchSettings(q);
+        const viaShortcut = (await searchSpaces(q, c, day)).map((i) => `${i.kind}:${i.id}:${i.score}`);
+        const rows: SpaceRow[] = [];
+        for (const build of [unitSearchSql, parcelSearchSql]) {
+          if (build === parcelSearchSql && c.kinds?.includes('parcel') === false) continue;
+          if (build === unitSearchSql && c.kinds && !c.kinds.includes('unit')) continue;
+          const s = build(c, day, limit)!;
+          rows.push(...(await q.query<SpaceRow>(s.sql, s.values)).rows);
+        }
+        rows.sort((a, b) => b.raw_score - a.raw_score || (a.kind === b.kind ? (a.id < b.id ? -1 : 1) : a.kind === 'unit' ? -1 : 1));
+        return { viaShortcut, full: rows.slice(0, limit).map((r) => `${r.kind}:${r.id}:${r.score}`) };
+      });
+      expect(viaShortcut.length).toBeGreaterThan(0);
+      expect(viaShortcut).toEqual(full);
+    });
+  }
 });
 

@@ -37,19 +37,55 @@ export async function today(q: Queryable): Promise<string> {
 /** Spaces matching the criteria on `day`, best first (score, then units before parcels, then id). */
 export async function searchSpaces(q: Queryable, c: SpaceSearchCriteria, day: string, limit = c.limit ?? DEFAULT_LIMIT): Promise<SpaceItem[]> {
   const kinds = c.kinds ?? ['unit', 'parcel'];
+  const parks = await perfectParks(q, c);
   const rows: SpaceRow[] = [];
-  if (kinds.includes('unit')) rows.push(...(await bestOf(q, (tier) => unitSearchSql(c, day, limit, tier), limit)));
-  if (kinds.includes('parcel') && !wantsUnitsOnly(c)) rows.push(...(await bestOf(q, (tier) => parcelSearchSql(c, day, limit, tier), limit)));
-  rows.sort((a, b) => b.raw_score - a.raw_score || (a.kind === b.kind ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.kind === 'unit' ? -1 : 1));
+  if (kinds.includes('unit')) rows.push(...(await bestOf(q, (tier, park) => unitSearchSql(c, day, limit, tier, park), limit, parks)));
+  if (kinds.includes('parcel') && !wantsUnitsOnly(c)) rows.push(...(await bestOf(q, (tier, park) => parcelSearchSql(c, day, limit, tier, park), limit, parks)));
+  rows.sort(byRank);
   return rows.slice(0, limit).map((r) => toItem(r, c, day));
 }
 
-/** The perfect spaces if there are `limit` of them (the ranking's head, see search-sql.ts), else the full ranking. */
-async function bestOf(q: Queryable, build: (tier: 'full' | 'perfect') => SearchSql | null, limit: number): Promise<SpaceRow[]> {
-  const perfect = build('perfect');
-  if (perfect) {
-    const r = await q.query<SpaceRow>(perfect.sql, perfect.values);
-    if (r.rows.length >= limit) return r.rows;
+const byId = (a: SpaceRow, b: SpaceRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byRank = (a: SpaceRow, b: SpaceRow) => b.raw_score - a.raw_score || (a.kind === b.kind ? byId(a, b) : a.kind === 'unit' ? -1 : 1);
+
+/**
+ * The parks a perfect space can lie in, when the criteria restrict them (parks given, or an industry
+ * whose full points only parks with fitting themes give); undefined: any park, or none.
+ */
+async function perfectParks(q: Queryable, c: SpaceSearchCriteria): Promise<string[] | undefined> {
+  if (c.industry === undefined) return c.parks && c.parks.length <= 16 ? c.parks : undefined;
+  const r = await q.query<{ code: string }>(
+    `SELECT code FROM park k
+     WHERE ($2::text[] IS NULL OR k.code = ANY($2::text[]))
+       AND EXISTS (SELECT 1 FROM unnest(k.theme_industries) t WHERE t = $1::text OR left($1::text, length(t)) = t OR left(t, length($1::text)) = $1::text)
+     ORDER BY code`,
+    [c.industry, c.parks ?? null],
+  );
+  return r.rows.map((x) => x.code);
+}
+
+type Build = (tier: 'full' | 'perfect', park?: string) => SearchSql | null;
+
+/**
+ * The perfect spaces if there are `limit` of them (the ranking's head, see search-sql.ts), else the full
+ * ranking. With a few parks, the perfect ones are asked park by park, each walking its (park, id) index,
+ * and merged by id: the first `limit` of the union are the first `limit` of the merged lists.
+ */
+async function bestOf(q: Queryable, build: Build, limit: number, parks: string[] | undefined): Promise<SpaceRow[]> {
+  if (parks && parks.length <= 16) {
+    const found: SpaceRow[] = [];
+    for (const park of parks) {
+      const perfect = build('perfect', park);
+      if (!perfect) break;
+      found.push(...(await q.query<SpaceRow>(perfect.sql, perfect.values)).rows);
+    }
+    if (found.length >= limit) return found.sort(byId).slice(0, limit);
+  } else {
+    const perfect = build('perfect');
+    if (perfect) {
+      const r = await q.query<SpaceRow>(perfect.sql, perfect.values);
+      if (r.rows.length >= limit) return r.rows;
+    }
   }
   const full = build('full')!;
   return (await q.query<SpaceRow>(full.sql, full.values)).rows;
