@@ -128,6 +128,8 @@ export async function loadZoneChunks(db: Db, chunks: Iterable<ZoneChunk> | Async
   const reports = TABLES.map((t): LoadReport => ({ table: t.table, rows: 0, ms: 0 }));
   const leaseReport = reports[ORDER.get('leases')!];
   await db.tx(async (q) => {
+    // The commit refreshes the kept indicator tables for the whole zone: no statement time limit.
+    await q.query('SET LOCAL statement_timeout = 0');
     const types = await columnTypes(q);
     const sql = new Map(TABLES.map((t) => [t.key, insertSql(t, types.get(t.table) ?? new Map())]));
     const t0 = performance.now();

@@ -11,7 +11,8 @@ import { registerImports, type ImportOptions } from './imports/routes.ts';
 import { registerOgcApi } from './ogc/index.ts';
 import { registerCodes } from './routes/codes.ts';
 import { collections } from './routes/collections.ts';
-import { registerHealth } from './routes/health.ts';
+import { registerHealth, registerReadiness, type Lifecycle } from './routes/health.ts';
+import { registerSecurity } from './security.ts';
 import { registerParkSummary } from './routes/park-summary.ts';
 import { registerTiles } from './routes/tiles.ts';
 import { registerStats } from './stats/index.ts';
@@ -27,6 +28,12 @@ export interface AppOptions {
   webDir?: string;
   /** Largest request body, bytes. */
   bodyLimit?: number;
+  /** Longest a request may take to arrive and be answered, ms (slow clients are cut off). */
+  requestTimeoutMs?: number;
+  /** Other origins whose pages may call the API (CORS); none by default. */
+  corsOrigins?: string[];
+  /** Shutdown state for /api/ready, shared with server.ts. */
+  lifecycle?: Lifecycle;
   /** Bulk imports: the upload size limit. */
   imports?: ImportOptions;
 }
@@ -42,14 +49,17 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 8 * 1024 * 1024,
+    requestTimeout: options.requestTimeoutMs ?? 300_000,
     // Unknown query parameters must be reported, so keep them as given.
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerSecurity(app, options.corsOrigins);
   await registerOpenApi(app);
   registerHealth(app, options.db);
+  registerReadiness(app, options.db, options.lifecycle ?? { draining: false });
   registerCodes(app, options.db);
   const ctx = { db: options.db, extent: options.extent ?? defaultExtent(), actorOf };
   for (const def of collections) registerCollection(app, def, ctx);

@@ -28,6 +28,21 @@ const envSchema = z.object({
   PARKATLAS_EXTENT: extent.prefault(DEFAULT_EXTENT),
   PARKATLAS_WEB_DIR: z.string().optional(),
   PARKATLAS_IMPORT_MAX_MB: z.coerce.number().positive().max(1024 * 1024).default(512),
+  PARKATLAS_DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  PARKATLAS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  PARKATLAS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(300_000),
+  PARKATLAS_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const origins = s.split(',').map((o) => o.trim()).filter(Boolean);
+      const bad = origins.filter((o) => !/^https?:\/\/[^/\s]+$/.test(o.replace(/\/$/, '')));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `expected origins like https://dash.example.gov.cn, comma-separated; not ${bad.join(', ')}` });
+        return z.NEVER;
+      }
+      return origins;
+    }),
 });
 
 export interface Config {
@@ -42,6 +57,14 @@ export interface Config {
   webDir?: string;
   /** Largest file POST /api/imports accepts, bytes (PARKATLAS_IMPORT_MAX_MB, default 512). */
   importMaxBytes: number;
+  /** PostgreSQL: connections at most (PARKATLAS_DB_POOL_MAX, default 10). */
+  poolMax: number;
+  /** PostgreSQL: longest statement, ms, 0 none (PARKATLAS_STATEMENT_TIMEOUT_MS, default 60000). */
+  statementTimeoutMs: number;
+  /** Longest request, ms (PARKATLAS_REQUEST_TIMEOUT_MS, default 300000). */
+  requestTimeoutMs: number;
+  /** Origins allowed to call the API from their pages (PARKATLAS_CORS_ORIGINS, comma-separated; none by default). */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     extent: e.PARKATLAS_EXTENT,
     webDir: e.PARKATLAS_WEB_DIR,
     importMaxBytes: Math.round(e.PARKATLAS_IMPORT_MAX_MB * 1024 * 1024),
+    poolMax: e.PARKATLAS_DB_POOL_MAX,
+    statementTimeoutMs: e.PARKATLAS_STATEMENT_TIMEOUT_MS,
+    requestTimeoutMs: e.PARKATLAS_REQUEST_TIMEOUT_MS,
+    corsOrigins: e.PARKATLAS_CORS_ORIGINS,
   };
 }
 

@@ -46,6 +46,9 @@ export function problemFromDbError(e: unknown): ApiProblem | undefined {
     case '22008':
     case '22003':
       return new ApiProblem(422, 'invalid_value', e.message);
+    case '57014':
+      // statement_timeout: the request asked for more than the server allows itself per statement.
+      return new ApiProblem(503, 'query_timeout', 'the database took longer than the statement time limit (PARKATLAS_STATEMENT_TIMEOUT_MS); narrow the request');
     case 'XX000':
       // PostGIS reports unparsable geometry as an internal error.
       return new ApiProblem(422, 'invalid_geometry', e.message, 'geometry');

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDb, redactUrl } from '@parkatlas/db';
 import { generateDemoZone, isDatabaseEmpty, loadDemoZone } from '@parkatlas/seeds';
@@ -11,13 +12,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const where = config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded database in ${config.dataDir}`;
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.poolMax,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
+  const lifecycle = { draining: false };
   const applied = await migrate(db);
   const app = await buildApp({
     db,
     extent: config.extent,
     webDir: config.webDir ?? defaultWebDir,
     imports: { maxFileBytes: config.importMaxBytes },
+    requestTimeoutMs: config.requestTimeoutMs,
+    corsOrigins: config.corsOrigins,
+    lifecycle,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   app.log.info({ database: where, migrations: applied }, 'database ready');
@@ -31,6 +41,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
+    lifecycle.draining = true;
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
     // close() stops accepting connections and waits for requests in flight.
     await app.close();
@@ -41,7 +52,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info({ ms: Date.now() - started, url: `http://${config.host}:${config.port}/` }, 'ParkAtlas is serving');
+  // The port actually bound (PORT=0 asks the system for a free one).
+  const { port } = app.server.address() as AddressInfo;
+  app.log.info({ ms: Date.now() - started, url: `http://${config.host}:${port}/` }, 'ParkAtlas is serving');
 }
 
 main().catch((e) => {

@@ -83,6 +83,7 @@ export async function backupDatabase(db: Db, file: string): Promise<BackupReport
   await db.tx(async (q) => {
     // One consistent view of every table, even while the server keeps writing.
     await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await q.query('SET LOCAL statement_timeout = 0');
     const header: Header = { format: BACKUP_FORMAT, version: VERSION, migrations: await appliedMigrations(q), created_at: new Date().toISOString() };
     await write(header);
     for (const table of await dataTables(q)) {
@@ -142,6 +143,7 @@ export async function restoreDatabase(db: Db, file: string): Promise<BackupRepor
     if (applied.join() !== header.migrations.join()) {
       throw new BackupError(`the database has migrations ${applied.join(', ') || '(none)'}, the backup ${header.migrations.join(', ')}: migrate first`);
     }
+    await q.query('SET LOCAL statement_timeout = 0');
     try {
       await q.query('SET LOCAL session_replication_role = replica');
     } catch (e) {

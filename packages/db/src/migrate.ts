@@ -26,6 +26,8 @@ export async function migrate(db: Db, dir = migrationsDir): Promise<string[]> {
   for (const m of listMigrations(dir)) {
     const done = await db.tx(async (q) => {
       await q.query('SELECT pg_advisory_xact_lock(7411)');
+      // A migration may rebuild kept tables over the whole zone: no statement time limit here.
+      await q.query('SET LOCAL statement_timeout = 0');
       const seen = await q.query('SELECT 1 FROM schema_migration WHERE name = $1', [m.name]);
       if (seen.rows.length > 0) return false;
       // Statements without parameters: a migration is a script of several statements.

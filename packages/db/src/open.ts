@@ -7,11 +7,16 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** The embedded database's folder; absent: in memory. */
   dataDir?: string;
+  /** PostgreSQL only: the pool's size and the statement time limit (see PostgresOptions). */
+  poolMax?: number;
+  statementTimeoutMs?: number;
 }
 
 /** Opens whichever database the configuration names. The only place that chooses a driver. */
 export function openDb(options: OpenOptions): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, { max: options.poolMax, statementTimeoutMs: options.statementTimeoutMs })
+    : openEmbedded(options.dataDir);
 }
 
 /** The PostGIS version the database runs, for /api/health. */

@@ -5,9 +5,19 @@ import type { Db, Queryable, QueryResult } from './db.ts';
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+export interface PostgresOptions {
+  /** Connections at most (the pool's limit); requests beyond it wait for one. */
+  max?: number;
+  /**
+   * Longest a single statement may run, ms (0: no limit). Bulk work that legitimately runs longer
+   * (migrations, loads, imports, restores) lifts it for its own transaction with SET LOCAL.
+   */
+  statementTimeoutMs?: number;
+}
+
 /** A real PostgreSQL + PostGIS server through a connection pool. */
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, statement_timeout: options.statementTimeoutMs || undefined });
   // An idle connection the server drops (restart, admin termination) must not crash the process;
   // the pool replaces it on the next query.
   pool.on('error', (e) => console.warn(`idle PostgreSQL connection lost: ${e.message}`));

@@ -1,0 +1,193 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openEmbedded, openPostgres } from '@parkatlas/db';
+import { usccCheckChar } from '@parkatlas/schema';
+import { buildApp, type App } from '../src/app.ts';
+import { problemFromDbError } from '../src/errors.ts';
+import { openTestDb, withDatabase, type TestDb } from './support/test-db.ts';
+
+/**
+ * Resilience and browser-facing protections: readiness follows the database, the schema and
+ * shutdown; every response carries the security headers; CORS is closed unless an origin is named;
+ * a statement past its time limit is a 503, not a hung request; and a server told to stop finishes
+ * the request in flight before it exits.
+ */
+
+const ROOT = join(import.meta.dirname, '../../..');
+let t: TestDb;
+let app: App;
+const lifecycle = { draining: false };
+const DASHBOARD = 'https://dash.jining.gov.cn';
+
+beforeAll(async () => {
+  t = await openTestDb(inject('templateDb'));
+  app = await buildApp({ db: t.db, lifecycle, corsOrigins: [DASHBOARD] });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+describe('readiness', () => {
+  it('is ready with the database answering and every migration applied, and not while draining', async () => {
+    const ready = await app.inject('/api/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ ready: true, checks: { database: true, migrations: true, draining: false } });
+    lifecycle.draining = true;
+    const draining = await app.inject('/api/ready');
+    lifecycle.draining = false;
+    expect(draining.statusCode).toBe(503);
+    expect(draining.json()).toMatchObject({ ready: false, checks: { draining: true }, message: 'shutting down' });
+  });
+
+  it('is not ready when a migration is missing', async () => {
+    const last = (await t.db.query<{ name: string }>('SELECT max(name) AS name FROM schema_migration')).rows[0].name;
+    await t.db.query('DELETE FROM schema_migration WHERE name = $1', [last]);
+    try {
+      const r = await app.inject('/api/ready');
+      expect(r.statusCode).toBe(503);
+      expect(r.json().message).toContain(last);
+    } finally {
+      await t.db.query('INSERT INTO schema_migration (name) VALUES ($1)', [last]);
+    }
+  });
+});
+
+describe('security headers and CORS', () => {
+  it('sends the security headers on data, documents and errors', async () => {
+    for (const url of ['/api/parcels?limit=1', '/api/openapi.json', '/api/nothing-here', '/ogc']) {
+      const r = await app.inject(url);
+      expect(r.headers['content-security-policy'], url).toContain("default-src 'self'");
+      expect(r.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
+      expect(r.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(r.headers['x-frame-options'], url).toBe('DENY');
+      expect(r.headers['referrer-policy'], url).toBe('same-origin');
+    }
+  });
+
+  it('lets no other origin read the API unless it is named', async () => {
+    const stranger = await app.inject({ url: '/api/parcels?limit=1', headers: { origin: 'https://evil.example' } });
+    expect(stranger.statusCode).toBe(200);
+    expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await app.inject({
+      method: 'OPTIONS', url: '/api/parcels', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.statusCode).toBe(403);
+    expect(preflight.json().error).toMatchObject({ code: 'cors_origin_not_allowed', field: 'origin' });
+
+    const named = await app.inject({
+      method: 'OPTIONS', url: '/api/parcels', headers: { origin: DASHBOARD, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'if-match' },
+    });
+    expect(named.statusCode).toBe(204);
+    expect(named.headers['access-control-allow-origin']).toBe(DASHBOARD);
+    expect(String(named.headers['access-control-allow-methods'])).toContain('PATCH');
+    expect(String(named.headers['access-control-allow-headers'])).toContain('If-Match');
+    const read = await app.inject({ url: '/api/parcels?limit=1', headers: { origin: DASHBOARD } });
+    expect(read.headers['access-control-allow-origin']).toBe(DASHBOARD);
+    expect(String(read.headers['access-control-expose-headers'])).toContain('ETag');
+    expect(String(read.headers.vary)).toContain('Origin');
+  });
+});
+
+describe('time limits', () => {
+  it('turns a cancelled statement into a 503 naming the limit', () => {
+    const e = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    expect(problemFromDbError(e)).toMatchObject({ status: 503, code: 'query_timeout' });
+  });
+
+  it.runIf(process.env.DATABASE_URL)('cancels a statement that runs past PARKATLAS_STATEMENT_TIMEOUT_MS on PostgreSQL', async () => {
+    const name = (await t.db.query<{ d: string }>('SELECT current_database() AS d')).rows[0].d;
+    const db = await openPostgres(withDatabase(process.env.DATABASE_URL!, name), { max: 1, statementTimeoutMs: 200 });
+    try {
+      await expect(db.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ code: '57014' });
+      // Bulk work lifts the limit for its own transaction.
+      await db.tx(async (q) => {
+        await q.query('SET LOCAL statement_timeout = 0');
+        await q.query('SELECT pg_sleep(0.4)');
+      });
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  let server: ChildProcessWithoutNullStreams;
+  let folder: string | undefined;
+  let database: string | undefined;
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    if (database) {
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('finishes the request in flight on SIGTERM, then exits 0', { timeout: 180_000 }, async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', PARKATLAS_DEMO: '0', LOG_LEVEL: 'info', PARKATLAS_WEB_DIR: '/nonexistent' };
+    if (process.env.DATABASE_URL) {
+      database = `parkatlas_shutdown_${process.pid}`;
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database} TEMPLATE ${inject('templateDb')}`);
+      await admin.end();
+      env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, database);
+    } else {
+      folder = mkdtempSync(join(tmpdir(), 'parkatlas-shutdown-'));
+      cpSync(inject('templateDb'), folder, { recursive: true });
+      env.DATABASE_URL = '';
+      env.PARKATLAS_DATA_DIR = folder;
+    }
+    server = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/server.ts'], { cwd: ROOT, env });
+    let log = '';
+    server.stderr.on('data', (d) => (log += d));
+    const origin = await new Promise<string>((resolve, reject) => {
+      server.stdout.on('data', (d) => {
+        log += d;
+        const m = /"url":"(http:\/\/[^"]+)\/".*ParkAtlas is serving/.exec(log);
+        if (m) resolve(m[1]);
+      });
+      server.once('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+    });
+
+    // A write whose body arrives slowly: the server has it in hand when the signal comes.
+    const uscc = `91370800MA3C0DNT1${usccCheckChar('91370800MA3C0DNT1')}`;
+    const body = JSON.stringify({ uscc, name: '关机前写入的企业', industry: 'I65' });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${origin}/api/enterprises`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        server.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 800);
+      }, 300);
+    });
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    const res = await answer;
+    // The request was answered in full, not cut off, and what it acknowledged is there afterwards.
+    expect(res.status, res.body).toBe(201);
+    expect(await exited).toBe(0);
+    expect(log).toContain('shutting down: finishing requests in flight');
+    const after = folder ? await openEmbedded(folder) : await openPostgres(env.DATABASE_URL!, { max: 1 });
+    try {
+      expect((await after.query('SELECT name FROM enterprise WHERE uscc = $1', [uscc])).rows).toEqual([{ name: '关机前写入的企业' }]);
+    } finally {
+      await after.close();
+    }
+  });
+});
