@@ -32,7 +32,14 @@ export async function commitRows(
   rows: PreparedRow[],
   actor: string,
   onBatch: (done: number) => Promise<void>,
+  ms: Record<string, number> = {},
 ): Promise<{ created: number; updated: number }> {
+  let t0 = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    ms[step] = Math.round(now - t0);
+    t0 = now;
+  };
   const t = def.table;
   const id = def.idColumn;
   const spatial = def.geometry !== undefined;
@@ -50,6 +57,7 @@ export async function commitRows(
     );
     await onBatch(Math.min(i + BATCH, rows.length));
   }
+  lap('write_stage');
   // Decided inside the transaction, with the rows locked, so a concurrent write cannot slip between.
   await q.query(`SELECT 1 FROM ${t} WHERE ${id} IN (SELECT id FROM import_stage) FOR UPDATE`);
   await q.query(`UPDATE import_stage s SET existed = EXISTS (SELECT 1 FROM ${t} x WHERE x.${id} = s.id)`);
@@ -58,6 +66,7 @@ export async function commitRows(
      SELECT b.id::text AS id, b.json FROM (${selectItems(def)} WHERE v.${id} IN (SELECT id FROM import_stage WHERE existed)) b`,
   );
 
+  lap('write_lock');
   const columns = Object.keys(def.input.shape).filter((c) => c !== id);
   const defaults = await columnDefaults(q, t);
   const given = (c: string, otherwise: string) => `CASE WHEN s.props ? '${c}' THEN r.${c} ELSE ${otherwise} END`;
@@ -68,6 +77,7 @@ export async function commitRows(
      FROM import_stage s, jsonb_populate_record(NULL::${t}, s.props) r
      WHERE x.${id} = s.id AND s.existed`,
   );
+  lap('write_update');
   const created = await q.query(
     `INSERT INTO ${t} (${id}, ${columns.join(', ')}${spatial ? ', geom' : ''}, version)
      SELECT s.id, ${columns.map((c) => given(c, defaults.get(c) ?? 'NULL')).join(', ')}${spatial ? ', s.geom' : ''},
@@ -76,6 +86,7 @@ export async function commitRows(
      WHERE NOT s.existed`,
     [t],
   );
+  lap('write_insert');
   await q.query(
     `INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
      SELECT $1, a.id::text, a.version, CASE WHEN b.id IS NULL THEN 'create' ELSE 'update' END, $2,
@@ -85,5 +96,6 @@ export async function commitRows(
      ORDER BY a.id`,
     [t, actor],
   );
+  lap('write_history');
   return { created: created.rowCount, updated: updated.rowCount };
 }

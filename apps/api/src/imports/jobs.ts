@@ -57,16 +57,28 @@ async function finish(db: Db, id: string, status: 'succeeded' | 'failed', counts
 /** Validates every row (both modes), reports the diff, and in commit mode writes all or nothing. */
 export async function runJob(db: Db, id: string, req: ImportRequest, extent: Extent): Promise<void> {
   const { def } = req;
+  // Milliseconds per phase, reported with the counts so a slow import says where its time went.
+  const ms: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    ms[phase] = Math.round(now - t0);
+    t0 = now;
+  };
   await db.query(`UPDATE import_job SET status = 'running' WHERE id = $1`, [id]);
   await progress(db, id, 'validating', 0);
   const { rows, problems, ignoredFields, missingColumns } = prepareRows(def, req.file, { gcj02: req.crs.gcj02, provenance: req.provenance });
+  lap('prepare');
   const { sameGeometry } = def.geometry
     ? await validateGeometries(db, def, rows, req.crs.srid, extent, problems, (done) => progress(db, id, 'validating', done))
     : { sameGeometry: new Map<number, boolean>() };
+  lap('geometry');
   // Domain checks first: a malformed USCC is reported as such, not as an unknown enterprise.
   await runDomainChecks(db, def, rows, problems);
   await checkReferences(db, def, rows, problems);
+  lap('checks');
   const diff = await diffRows(db, def, rows, sameGeometry, problems, missingColumns);
+  lap('diff');
   const badRows = new Set(problems.map((p) => p.row)).size;
   const counts: Record<string, unknown> = {
     rows: rows.length,
@@ -77,6 +89,7 @@ export async function runJob(db: Db, id: string, req: ImportRequest, extent: Ext
     ignored_fields: ignoredFields,
     created: 0,
     updated: 0,
+    ms,
   };
   if (req.mode === 'dry-run') {
     await finish(db, id, 'succeeded', { ...counts, phase: 'done' }, problems, diff);
@@ -89,7 +102,7 @@ export async function runJob(db: Db, id: string, req: ImportRequest, extent: Ext
   await progress(db, id, 'writing', 0);
   let written: { created: number; updated: number };
   try {
-    written = await db.tx((q) => commitRows(q, def, rows, req.actor, async () => undefined));
+    written = await db.tx((q) => commitRows(q, def, rows, req.actor, async () => undefined, ms));
   } catch (e) {
     // A rule only the database knows (a constraint) refused a row: the transaction rolled back.
     const problem = problemFromDbError(e);
@@ -97,6 +110,8 @@ export async function runJob(db: Db, id: string, req: ImportRequest, extent: Ext
     await finish(db, id, 'failed', { ...counts, phase: 'refused' }, problems, diff, `the database refused the import, nothing was written: ${problem.message}`);
     return;
   }
+  lap('write');
+  t0 = performance.now();
   await finish(db, id, 'succeeded', { ...counts, ...written, phase: 'done' }, problems, diff);
 }
 

@@ -31,14 +31,14 @@ interface GeometryFacts {
   overlaps: { code: string; m2: number }[] | null;
 }
 
-/** SQL judging a batch of geometries: $1 the rows as JSON, $2 every code of the file. */
+/** SQL judging a batch of geometries given as JSON ($1). */
 function geometrySql(def: CollectionDef, srid: number): string {
   const overlap =
     def.table === 'parcel'
       ? `(SELECT json_agg(json_build_object('code', o.code, 'm2', round(o.m2::numeric, 1)))
           FROM (SELECT p.code, ST_Area(ST_Intersection(p.geom, j.g)::geography) AS m2
                 FROM parcel p
-                WHERE j.valid AND p.geom && j.g AND ST_Intersects(p.geom, j.g) AND NOT (p.code = ANY($2::text[]))) o
+                WHERE j.valid AND p.geom && j.g AND ST_Relate(p.geom, j.g, 'T********') AND p.code <> j.id) o
           WHERE o.m2 > ${OVERLAP_TOLERANCE_M2})`
       : 'NULL';
   const transformed = srid === 4326 ? 'ST_SetSRID(i.raw, 4326)' : `ST_Transform(ST_SetSRID(i.raw, ${Number(srid)}), 4326)`;
@@ -67,10 +67,9 @@ export interface ValidationResult {
  * Runs the geometry batch; a batch PostGIS refuses outright (a geometry it cannot even parse) is
  * retried row by row so the one at fault is named and the others still judged.
  */
-async function judgeGeometries(q: Queryable, def: CollectionDef, srid: number, rows: PreparedRow[], codes: string[]): Promise<{ facts: GeometryFacts[]; unreadable: Map<number, string> }> {
+async function judgeGeometries(q: Queryable, def: CollectionDef, srid: number, rows: PreparedRow[]): Promise<{ facts: GeometryFacts[]; unreadable: Map<number, string> }> {
   const sql = geometrySql(def, srid);
-  // Only the overlap test (parcels) names the file's codes.
-  const params = (rs: PreparedRow[]) => [JSON.stringify(rs.map((r) => ({ r: r.row, id: r.id, g: JSON.stringify(r.geometry) }))), ...(def.table === 'parcel' ? [codes] : [])];
+  const params = (rs: PreparedRow[]) => [JSON.stringify(rs.map((r) => ({ r: r.row, id: r.id, g: JSON.stringify(r.geometry) })))];
   const unreadable = new Map<number, string>();
   try {
     return { facts: (await q.query<GeometryFacts>(sql, params(rows))).rows, unreadable };
@@ -97,14 +96,14 @@ export async function validateGeometries(
   onBatch: (done: number) => Promise<void>,
 ): Promise<ValidationResult> {
   const sameGeometry = new Map<number, boolean>();
-  const codes = [...new Set(rows.map((r) => r.id).filter(Boolean))];
+  const codes = new Set(rows.map((r) => r.id).filter(Boolean));
   const withGeometry = rows.filter((r) => r.geometry);
   const [minX, minY, maxX, maxY] = extent;
   const inside = (x0: number, y0: number, x1: number, y1: number) => x0 >= minX && y0 >= minY && x1 <= maxX && y1 <= maxY;
   const byRow = new Map(rows.map((r) => [r.row, r]));
   for (let i = 0; i < withGeometry.length; i += BATCH) {
     const batch = withGeometry.slice(i, i + BATCH);
-    const { facts, unreadable } = await judgeGeometries(q, def, srid, batch, codes);
+    const { facts, unreadable } = await judgeGeometries(q, def, srid, batch);
     for (const [row, message] of unreadable) {
       problems.push({ row, field: 'geometry', code: 'invalid_geometry', message: `geometry cannot be read by PostGIS: ${message}` });
       byRow.get(row)!.ok = false;
@@ -125,9 +124,11 @@ export async function validateGeometries(
       } else if (f.valid === false) {
         fail('invalid_geometry', `geometry is not valid: ${f.reason}`);
       }
-      if (f.overlaps?.length) {
-        const list = f.overlaps.slice(0, 5).map((o) => `${o.code} (${o.m2} m²)`).join(', ');
-        fail('overlaps_parcel', `the parcel overlaps existing parcel${f.overlaps.length > 1 ? 's' : ''} ${list}${f.overlaps.length > 5 ? ` and ${f.overlaps.length - 5} more` : ''}`);
+      // Parcels the file itself replaces are judged by their new geometry, not their stored one.
+      const overlaps = f.overlaps?.filter((o) => !codes.has(o.code));
+      if (overlaps?.length) {
+        const list = overlaps.slice(0, 5).map((o) => `${o.code} (${o.m2} m²)`).join(', ');
+        fail('overlaps_parcel', `the parcel overlaps existing parcel${overlaps.length > 1 ? 's' : ''} ${list}${overlaps.length > 5 ? ` and ${overlaps.length - 5} more` : ''}`);
       }
       if (f.wgs84) row.geometry = JSON.parse(f.wgs84) as Geometry;
       if (f.same !== null) sameGeometry.set(f.r, f.same);

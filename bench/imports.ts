@@ -1,0 +1,142 @@
+/**
+ * Bulk import throughput: the 100k parcels of the demo zone imported through POST /api/imports
+ * (commit mode: parse, validate every row — geometry validity, extent, codes, USCC, overlaps,
+ * duplicates, diff — then one transaction with a history row per parcel) as GeoJSON and as
+ * GeoPackage, on a real PostgreSQL + PostGIS. In the same run, the baseline agencies use today:
+ * `ogr2ogr -f PostgreSQL` loading the same files into a plain table (no validation, no history).
+ *
+ *   scripts/pg-throwaway.sh start 55441
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:55441/parkatlas npx tsx bench/imports.ts
+ *   options: --parcels N (default 100000)  --data DIR (the generator's files; made if missing)
+ *
+ * The files are made by `npx tsx seeds/src/cli.ts --parcels N --out DIR` (parcels.geojson) and
+ * `ogr2ogr -f GPKG parcels.gpkg parcels.geojson`. The database holds the zone's corridors, areas,
+ * parks and enterprises (parcels refer to them) and no parcels: each import inserts all of them.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { migrate, openPostgres, type Db } from '@parkatlas/db';
+import { loadZoneChunks, readZoneFiles } from '@parkatlas/seeds';
+import { buildApp } from '../apps/api/src/app.ts';
+
+const run = promisify(execFile);
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const PARCELS = Number(option('parcels', '100000'));
+const DATA = option('data', join(tmpdir(), `parkatlas-bench-imports-data-${PARCELS}`));
+const URL_ = process.env.BENCH_DATABASE_URL;
+if (!URL_) {
+  console.error('set BENCH_DATABASE_URL (start a server with scripts/pg-throwaway.sh start 55441)');
+  process.exit(2);
+}
+
+/** Tables the parcels refer to; parcels and what stands on them are left out. */
+const KEEP = new Set(['basemap', 'corridors', 'areas', 'parks', 'enterprises']);
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function openBenchDb(): Promise<{ db: Db; url: string }> {
+  const name = `parkatlas_bench_imports_${PARCELS}`;
+  const admin = new pg.Client({ connectionString: URL_ });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(URL_!, name);
+  const db = await openPostgres(url);
+  await migrate(db);
+  const chunks = async function* () {
+    for await (const c of readZoneFiles(DATA)) if (KEEP.has(c.table)) yield c;
+  };
+  await loadZoneChunks(db, chunks());
+  await db.query('ANALYZE');
+  return { db, url };
+}
+
+function multipart(file: Buffer, name: string, fields: Record<string, string>): { body: Buffer; contentType: string } {
+  const boundary = '----parkatlasbench';
+  const head = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('');
+  return {
+    body: Buffer.concat([
+      Buffer.from(`${head}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n`),
+      file,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
+}
+
+async function importOnce(db: Db, path: string): Promise<{ seconds: number; job: Record<string, unknown> }> {
+  await db.query(`DELETE FROM change WHERE entity = 'parcel'`);
+  await db.query('DELETE FROM parcel');
+  await db.query('VACUUM ANALYZE parcel');
+  const app = await buildApp({ db, imports: { maxFileBytes: 2 * 1024 * 1024 * 1024 } });
+  await app.ready();
+  const t0 = performance.now();
+  const { body, contentType } = multipart(readFileSync(path), path.split('/').pop()!, { collection: 'parcels', mode: 'commit', department: 'bench' });
+  const res = await app.inject({ method: 'POST', url: '/api/imports', payload: body, headers: { 'content-type': contentType } });
+  if (res.statusCode !== 202) throw new Error(`import refused: ${res.body}`);
+  const { id } = res.json();
+  let job: Record<string, unknown>;
+  for (;;) {
+    job = (await app.inject(`/api/imports/${id}`)).json();
+    if (job.status === 'succeeded' || job.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await app.close();
+  if (job.status !== 'succeeded') throw new Error(`import failed: ${job.error} ${JSON.stringify(job.problems).slice(0, 500)}`);
+  const n = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcel')).rows[0].n;
+  if (n !== PARCELS) throw new Error(`expected ${PARCELS} parcels, found ${n}`);
+  return { seconds, job };
+}
+
+async function ogr2ogrOnce(url: string, path: string): Promise<number> {
+  const u = new URL(url);
+  const conn = `PG:host=${u.hostname} port=${u.port} dbname=${u.pathname.slice(1)} user=${u.username}`;
+  const t0 = performance.now();
+  await run('ogr2ogr', ['-f', 'PostgreSQL', conn, path, '-nln', 'ogr_parcels', '-overwrite', '-lco', 'GEOMETRY_NAME=geom', '-nlt', 'PROMOTE_TO_MULTI'], { maxBuffer: 64 * 1024 * 1024 });
+  return (performance.now() - t0) / 1000;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(DATA, 'parcels.geojson'))) {
+    console.log(`generating ${PARCELS} parcels into ${DATA}…`);
+    execFileSync('npx', ['tsx', 'seeds/src/cli.ts', '--parcels', String(PARCELS), '--out', DATA], { stdio: 'inherit' });
+  }
+  const geojson = join(DATA, 'parcels.geojson');
+  const gpkg = join(DATA, 'parcels.gpkg');
+  if (!existsSync(gpkg)) execFileSync('ogr2ogr', ['-f', 'GPKG', gpkg, geojson, '-nln', 'parcels']);
+  console.log(`preparing the database (zone without parcels)…`);
+  const { db, url } = await openBenchDb();
+  const rows: string[] = [];
+  try {
+    for (const [label, path] of [['GeoJSON', geojson], ['GeoPackage', gpkg]] as const) {
+      const ours = await importOnce(db, path);
+      const ogr = await ogr2ogrOnce(url, path);
+      const line = `${label.padEnd(10)} ParkAtlas import ${ours.seconds.toFixed(1).padStart(6)} s (${Math.round(PARCELS / ours.seconds)} rows/s)   ogr2ogr ${ogr.toFixed(1).padStart(6)} s   ratio ${(ours.seconds / ogr).toFixed(2)}×`;
+      console.log(line);
+      console.log(`           phases (ms): ${JSON.stringify((ours.job.counts as { ms?: unknown }).ms)}`);
+      rows.push(line);
+    }
+  } finally {
+    await db.close();
+  }
+  console.log(`\n${PARCELS} parcels, PostgreSQL + PostGIS on loopback, ${new Date().toISOString()}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
