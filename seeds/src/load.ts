@@ -36,7 +36,7 @@ export const TABLES: readonly TableSpec[] = [
     key: 'parcels', table: 'parcel',
     columns: ['code', 'name', 'land_use', 'status', 'approval_date', 'supply_date', 'agreed_start_date',
       'agreed_completion_date', 'start_date', 'completion_date', 'developed_share', 'invested_share', 'stopped_since',
-      'idle_exemption', 'plot_ratio_min', 'plot_ratio_max', 'price_cny', 'enterprise'],
+      'idle_exemption', 'plot_ratio_min', 'plot_ratio_max', 'price_cny', 'enterprise', 'department', 'verified_at'],
     geom: 'multipolygon',
   },
   {

@@ -200,3 +200,18 @@ export function parcelAttributes(rng: Rng, use: LandUse, status: ParcelStatus, a
     },
   };
 }
+
+/** The departments that keep parcel records in the demo zone, most records first. */
+const PARCEL_DEPARTMENTS = ['济宁市自然资源和规划局高新区分局', '济宁高新区管委会经济发展部', '济宁高新区不动产登记中心'];
+
+/**
+ * Who keeps a parcel's record and the day they last confirmed it: most within the last two years,
+ * some older, a few never (records typed in before the platform). Drawn from its own stream, so the
+ * rest of the zone does not change with it.
+ */
+export function parcelProvenance(rng: Rng, today: Day): { department: string | null; verified_at: string | null } {
+  if (rng.chance(0.06)) return { department: null, verified_at: null };
+  const department = PARCEL_DEPARTMENTS[rng.chance(0.75) ? 0 : rng.chance(0.6) ? 1 : 2];
+  const age = rng.chance(0.8) ? rng.int(0, 730) : rng.int(731, 2200);
+  return { department, verified_at: formatDay(today - age) };
+}

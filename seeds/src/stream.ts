@@ -10,7 +10,7 @@ import { parcelBuildings } from './buildings.ts';
 import { EnterpriseFactory } from './enterprises.ts';
 import { rectArea, rectMultiPolygon, type Rect } from './geometry.ts';
 import { LeaseIds, parcelLeases, unitLeases, VACANCY_BAND, VACANCY_TARGET } from './leases.ts';
-import { drawStatus, PAID_USE, parcelAttributes } from './parcels.ts';
+import { drawStatus, PAID_USE, parcelAttributes, parcelProvenance } from './parcels.ts';
 import { Rng } from './prng.ts';
 import { ProjectPicker, type ProjectSite } from './projects.ts';
 import { ShareControl } from './share-control.ts';
@@ -109,6 +109,7 @@ export function* streamDemoZone(options: GenerateOptions = {}): Generator<ZoneCh
         status: facts.status,
         ...row,
         enterprise: holder?.uscc ?? null,
+        ...parcelProvenance(Rng.for(seed, 7, parcelIndex), today),
       });
       leaseRows.push(...parcelLeases(rng, code, use, facts, holder, () => enterprises.landUser(park, use, facts.supply!), today, leaseIds));
       for (const b of parcelBuildings(rng, code, rect, use, facts, today, plan.sizeScale)) {

@@ -77,6 +77,9 @@ export interface ParcelRow {
   plot_ratio_max: number | null;
   price_cny: number | null;
   enterprise: string | null;
+  /** Who supplies the record and when they last confirmed it (provenance, migration 006). */
+  department: string | null;
+  verified_at: string | null;
 }
 
 export type BuildingUse = 'industrial' | 'office' | 'research' | 'warehouse' | 'commercial' | 'residential' | 'mixed' | 'public';

@@ -3,7 +3,7 @@
  * the migrations declare them, the code lists, and plane geometry on the rectangles and rectilinear
  * outlines the generator draws (parcels are axis-parallel rectangles; buildings lie inside them).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { M_PER_DEG_LAT, M_PER_DEG_LON, signedArea2, type Position } from './geometry.ts';
 import type { DemoZone, LeaseRow } from './types.ts';
@@ -11,7 +11,7 @@ import type { DemoZone, LeaseRow } from './types.ts';
 const migrationsDir = fileURLToPath(new URL('../../packages/db/migrations/', import.meta.url));
 
 function migrationSql(): string {
-  return ['001_extensions_and_codes.sql', '002_zone_model.sql'].map((f) => readFileSync(migrationsDir + f, 'utf8')).join('\n');
+  return readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort().map((f) => readFileSync(migrationsDir + f, 'utf8')).join('\n');
 }
 
 /** The codes inserted into a code table (land_use_class, industry_class) by the migrations. */
@@ -32,7 +32,17 @@ export function columnsOf(table: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => /^[a-z_][a-z0-9_]*\s+[a-z]/.test(line) && !/^(constraint|check|exclude|primary|unique|foreign)\b/i.test(line))
-    .map((line) => line.split(/\s+/)[0]);
+    .map((line) => line.split(/\s+/)[0])
+    .concat(addedColumns(sql, table));
+}
+
+/** Columns later migrations add: `ALTER TABLE t ADD COLUMN a …, ADD COLUMN b …;`. */
+function addedColumns(sql: string, table: string): string[] {
+  const out: string[] = [];
+  for (const m of sql.matchAll(new RegExp(`ALTER TABLE\\s+${table}\\s+([^;]*);`, 'g'))) {
+    for (const c of m[1].matchAll(/ADD COLUMN\s+(?:IF NOT EXISTS\s+)?([a-z_][a-z0-9_]*)/g)) out.push(c[1]);
+  }
+  return out;
 }
 
 /** Columns the database fills in itself, which seed rows leave out. */
@@ -40,6 +50,8 @@ export function defaultedColumns(table: string): string[] {
   const cols = ['version', 'updated_at'];
   if (table === 'parcel') cols.push('area_m2', 'label_point');
   if (table === 'basemap_feature') cols.push('id');
+  // Provenance (migration 006): the demo gives parcels theirs; other records start unconfirmed.
+  if (['building', 'unit', 'enterprise', 'project'].includes(table)) cols.push('department', 'verified_at');
   return cols;
 }
 

@@ -137,6 +137,7 @@ export function App() {
             threeD={state.threeD}
             selection={state.selection}
             focusPark={state.park}
+            stale={state.stale}
             choropleth={state.choropleth && choroplethColors ? { level: state.choropleth.level, colors: choroplethColors.colors } : null}
             onViewChange={onViewChange}
             onSelect={onSelect}
@@ -147,10 +148,10 @@ export function App() {
             </div>
           )}
           <div className="overlay top-left">
-            <LayerPanel layers={state.layers} onChange={(layers) => update({ layers })} />
+            <LayerPanel layers={state.layers} onChange={(layers) => update({ layers })} stale={state.stale} onStaleChange={(stale) => update({ stale })} />
           </div>
           <div className="overlay bottom-left">
-            <Legend threeD={state.threeD} />
+            <Legend threeD={state.threeD} stale={state.stale} />
           </div>
           {state.selection && <DetailPanel key={`${state.selection.collection}/${state.selection.id}`} selection={state.selection} zones={zoneNames} onSelect={onSelect} />}
         </main>

@@ -20,6 +20,7 @@ describe('the shared link', () => {
       tab: 'stats',
       asOf: '2025-06-30',
       choropleth: { indicator: 'tax_per_mu', level: 'parks' },
+      stale: true,
     };
     expect(roundTrip(state)).toEqual(state);
   });

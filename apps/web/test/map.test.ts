@@ -302,6 +302,29 @@ describe('the map in Chromium', () => {
     }
   });
 
+  it('hatches the parcels whose record nobody has verified for a year', { timeout: SLOW }, async () => {
+    const p = parcels[0];
+    await page.goto(`${server.origin}/#15/${p.lat}/${p.lon}/0/0`);
+    await waitForMapIdle(page);
+    await page.locator('input[name="stale"]').check();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('stale') === '1');
+    await waitForMapIdle(page);
+    await page.locator('[data-testid="legend-stale"]').waitFor();
+    const codes = (layer: string) =>
+      page.evaluate((layer) => [...new Set(window.parkatlasMap!.queryRenderedFeatures({ layers: [layer] }).map((f) => String(f.properties.code)))].sort(), layer);
+    const drawn = await codes('parcels-fill');
+    const hatched = await codes('parcels-stale');
+    const stale = (await rows<{ code: string }>(
+      `SELECT code FROM parcel WHERE code = ANY($1) AND (verified_at IS NULL OR verified_at < current_date - 365) ORDER BY code`, [drawn],
+    )).map((r) => r.code);
+    expect(drawn.length).toBeGreaterThan(stale.length);
+    expect(stale.length).toBeGreaterThan(0);
+    expect(hatched).toEqual(stale);
+    await page.locator('input[name="stale"]').uncheck();
+    await waitForMapIdle(page);
+    expect(await page.evaluate(() => window.parkatlasMap!.getLayoutProperty('parcels-stale', 'visibility'))).toBe('none');
+  });
+
   it('saves a current screenshot to docs/screenshot.png', { timeout: SLOW }, async () => {
     // The busiest park in the park view, with its tallest letting building selected and the map on it.
     const [view] = await rows<{ park: string; building: string; lon: number; lat: number }>(

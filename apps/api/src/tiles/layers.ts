@@ -93,13 +93,15 @@ const corridors: TileLayer = {
  */
 const parcels: TileLayer = {
   name: 'parcels',
-  description: 'Land parcels (宗地) with status, land use, containment and area',
+  description: 'Land parcels (宗地) with status, land use, containment, area and provenance (department, verified_at)',
   minzoom: 14,
-  attributes: ['code', 'status', 'land_use', 'park', 'area', 'corridor', 'area_m2'],
+  attributes: ['code', 'status', 'land_use', 'park', 'area', 'corridor', 'area_m2', 'department', 'verified_at'],
   dependsOn: ['parcel', 'park', 'area', 'corridor'],
   followsToday: false,
+  // department and verified_at (provenance): the map shades records nobody has confirmed lately.
   sql: (bbox, ctx) => `
-    SELECT p.code, p.status, p.land_use, c.park, c.area, c.corridor, round(p.area_m2::numeric, 2)::float8 AS area_m2, p.geom
+    SELECT p.code, p.status, p.land_use, c.park, c.area, c.corridor, round(p.area_m2::numeric, 2)::float8 AS area_m2,
+           p.department, p.verified_at::text AS verified_at, p.geom
     FROM parcel p LEFT JOIN ${ctx.containment} c ON c.parcel = p.code
     WHERE p.geom && ${bbox}`,
 };

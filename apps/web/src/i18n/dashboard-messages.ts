@@ -82,6 +82,8 @@ export const dashboardZh = {
   project_under_construction: '在建',
   project_completed: '已竣工',
   project_operating: '已投产',
+  stale_toggle: '标出超过一年未核实的地块',
+  stale_legend: '超过一年未核实（或从未核实）',
 };
 
 export const dashboardEn: Record<keyof typeof dashboardZh, string> = {
@@ -166,4 +168,6 @@ export const dashboardEn: Record<keyof typeof dashboardZh, string> = {
   project_under_construction: 'Under construction',
   project_completed: 'Completed',
   project_operating: 'Operating',
+  stale_toggle: 'Mark parcels not verified for a year',
+  stale_legend: 'Not verified for over a year (or never)',
 };

@@ -235,7 +235,7 @@ export const attributeLabels: Record<Lang, Record<string, string>> = {
     floors: '层数', height_m: '高度（米）', gross_floor_area_m2: '建筑面积（㎡）', use: '用途', completion_year: '建成年份',
     footprint_m2: '占地面积（㎡）', units: '空间数', vacant_units: '空置空间数', unit_area_m2: '可租面积（㎡）',
     vacant_area_m2: '空置面积（㎡）', vacancy_rate: '空置率', theme: '主题', theme_industries: '主导产业', operator: '运营公司',
-    committee: '管理机构', version: '版本', updated_at: '更新时间',
+    committee: '管理机构', version: '版本', updated_at: '更新时间', department: '数据来源部门', verified_at: '最近核实日期',
   },
   en: {},
 };

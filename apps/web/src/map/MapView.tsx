@@ -4,7 +4,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import type { Lang } from '../i18n/messages.ts';
 import { LAYER_GROUPS, type LayerGroup, type MapViewState, type ParcelFilters, type Selection } from '../url/app-state.ts';
 import { labelFontsReady } from './fonts.ts';
-import { parcelFilterExpression } from './parcel-filters.ts';
+import { parcelFilterExpression, staleExpression } from './parcel-filters.ts';
 import {
   buildStyle,
   FILTERED_PARCEL_LAYERS,
@@ -14,6 +14,8 @@ import {
   nameField,
   NAME_LABEL_LAYERS,
   PICKABLE_LAYERS,
+  STALE_LAYER,
+  STALE_PATTERN,
 } from './style.ts';
 
 /** [west, south, east, north] in degrees. */
@@ -32,6 +34,8 @@ export interface MapViewProps {
   threeD: boolean;
   selection: Selection | null;
   focusPark: string | null;
+  /** Hatch the parcels whose record is stale. */
+  stale?: boolean;
   /** Parks or areas filled by an indicator's class colours (code → colour); null: their plain fill. */
   choropleth?: { level: 'parks' | 'areas'; colors: Record<string, string> } | null;
   onViewChange: (view: MapViewState, bounds: Bounds) => void;
@@ -144,6 +148,18 @@ export function MapView(props: MapViewProps) {
       setHover(top && source && top.id !== undefined ? { source, sourceLayer: source, id: top.id } : null);
     });
     map.on('mouseout', () => setHover(null));
+    // The stale-record hatch: a small diagonal stripe made here, so the style needs no sprite server.
+    map.on('styleimagemissing', (e) => {
+      if (e.id !== STALE_PATTERN || map.hasImage(STALE_PATTERN)) return;
+      const size = 8;
+      const data = new Uint8Array(size * size * 4);
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          if ((x + y) % size < 2) data.set([31, 35, 40, 200], (y * size + x) * 4);
+        }
+      }
+      map.addImage(STALE_PATTERN, { width: size, height: size, data });
+    });
     return map;
   }
 
@@ -158,7 +174,13 @@ export function MapView(props: MapViewProps) {
     if (!map) return;
     const filter = parcelFilterExpression(props.filters);
     for (const id of FILTERED_PARCEL_LAYERS) map.setFilter(id, filter);
+    map.setFilter(STALE_LAYER, (filter ? ['all', filter, staleExpression()] : staleExpression()) as maplibregl.FilterSpecification);
   }, [map, props.filters]);
+
+  useEffect(() => {
+    if (!map) return;
+    map.setLayoutProperty(STALE_LAYER, 'visibility', props.stale && props.layers.parcels ? 'visible' : 'none');
+  }, [map, props.stale, props.layers.parcels]);
 
   useEffect(() => {
     if (!map) return;

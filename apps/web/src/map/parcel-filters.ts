@@ -37,3 +37,12 @@ export function parcelQuery(f: ParcelFilters): URLSearchParams {
 export function hasFilters(f: ParcelFilters): boolean {
   return parcelFilterExpression(f) !== null;
 }
+
+/** How long a record stays fresh after its department verified it. */
+export const STALE_AFTER_DAYS = 365;
+
+/** Parcels never verified, or last verified before `today` minus a year (ISO dates compare as text). */
+export function staleExpression(today: Date = new Date()): FilterSpecification {
+  const cutoff = new Date(today.getTime() - STALE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return ['any', ['!', ['has', 'verified_at']], ['<', ['get', 'verified_at'], cutoff]];
+}

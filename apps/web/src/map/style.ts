@@ -46,6 +46,10 @@ export const NAME_LABEL_LAYERS = ['basemap-road-labels', 'labels-corridors', 'la
 /** The 3D storeys, shown only in the 3D view. */
 export const FLOORS_LAYER = 'floors-3d';
 
+/** The hatch drawn over parcels whose record nobody has verified lately (made by MapView, not a sprite). */
+export const STALE_LAYER = 'parcels-stale';
+export const STALE_PATTERN = 'stale-hatch';
+
 /** Layers a click can pick, top first, and the collection each one shows. */
 export const PICKABLE_LAYERS: [string, 'parcels' | 'buildings' | 'parks' | 'areas' | 'corridors'][] = [
   [FLOORS_LAYER, 'buildings'],
@@ -112,6 +116,8 @@ function layers(lang: Lang): LayerSpecification[] {
     { id: 'basemap-road', type: 'line', source: 'basemap', 'source-layer': 'basemap', filter: ['all', kindIs('road'), isLine], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ZONE_COLORS.road, 'line-width': roadWidth(1) } },
     { id: 'parcels-fill', type: 'fill', source: 'parcels', 'source-layer': 'parcels', paint: { 'fill-color': statusColorExpression(), 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 12, 0.7, 15, 0.85] } },
     { id: 'parcels-line', type: 'line', source: 'parcels', 'source-layer': 'parcels', paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.3, 16, 1.2], 'line-opacity': 0.9 } },
+    // Parcels whose record is stale, hatched over their status colour (filter and visibility set by MapView).
+    { id: 'parcels-stale', type: 'fill', source: 'parcels', 'source-layer': 'parcels', layout: { visibility: 'none' }, filter: nothing, paint: { 'fill-pattern': STALE_PATTERN } },
     { id: 'buildings-fill', type: 'fill', source: 'buildings', 'source-layer': 'buildings', paint: { 'fill-color': vacancyColorExpression(), 'fill-opacity': 0.95 } },
     { id: 'buildings-line', type: 'line', source: 'buildings', 'source-layer': 'buildings', paint: { 'line-color': '#4a4a4a', 'line-width': 0.6 } },
     { id: 'areas-line', type: 'line', source: 'areas', 'source-layer': 'areas', paint: { 'line-color': ZONE_COLORS.area, 'line-width': 1.5, 'line-dasharray': [4, 2] } },

@@ -1,7 +1,12 @@
 import { useI18n } from '../i18n/i18n.tsx';
 import { LAYER_GROUPS, type LayerGroup } from '../url/app-state.ts';
 
-export function LayerPanel(props: { layers: Record<LayerGroup, boolean>; onChange: (layers: Record<LayerGroup, boolean>) => void }) {
+export function LayerPanel(props: {
+  layers: Record<LayerGroup, boolean>;
+  onChange: (layers: Record<LayerGroup, boolean>) => void;
+  stale: boolean;
+  onStaleChange: (stale: boolean) => void;
+}) {
   const { t } = useI18n();
   return (
     <section className="panel layer-panel" data-testid="layer-panel">
@@ -17,6 +22,10 @@ export function LayerPanel(props: { layers: Record<LayerGroup, boolean>; onChang
           {t(`layer_${group}`)}
         </label>
       ))}
+      <label className="check stale-toggle">
+        <input type="checkbox" name="stale" checked={props.stale} onChange={(e) => props.onStaleChange(e.target.checked)} />
+        {t('stale_toggle')}
+      </label>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useI18n } from '../i18n/i18n.tsx';
 import { NO_UNITS_COLOR, PARCEL_STATUSES, STATUS_COLORS, vacancyGradient, ZONE_COLORS } from '../map/palette.ts';
 
-export function Legend(props: { threeD: boolean }) {
+export function Legend(props: { threeD: boolean; stale?: boolean }) {
   const { t } = useI18n();
   return (
     <section className="panel legend" data-testid="legend">
@@ -14,6 +14,9 @@ export function Legend(props: { threeD: boolean }) {
             {t(`status_${s}`)}
           </li>
         ))}
+        {props.stale && (
+          <li data-testid="legend-stale"><span className="swatch hatch" />{t('stale_legend')}</li>
+        )}
       </ul>
       <h3>{props.threeD ? t('legend_floors') : t('legend_buildings')}</h3>
       <div className="ramp" style={{ background: vacancyGradient() }} />

@@ -61,6 +61,8 @@ export interface AppState {
   tab: Tab;
   /** The day the dashboard's figures are for; null: today. */
   asOf: string | null;
+  /** Parcels whose record nobody has verified for a year are hatched. */
+  stale: boolean;
   /** Parks or areas shaded by an indicator; null: none. */
   choropleth: Choropleth | null;
 }
@@ -82,6 +84,7 @@ export function defaultState(): AppState {
     tab: 'map',
     asOf: null,
     choropleth: null,
+    stale: false,
   };
 }
 
@@ -127,6 +130,7 @@ export function parseAppState(search: string, hash: string): AppState {
   const focus = q.get('focus');
   if (focus && code.test(focus)) state.park = focus;
   if (q.get('tab') === 'stats') state.tab = 'stats';
+  state.stale = q.get('stale') === '1';
   const asOf = q.get('as_of');
   if (asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) && !Number.isNaN(Date.parse(asOf))) state.asOf = asOf;
   const [indicator, level] = q.get('choro')?.split(':') ?? [];
@@ -154,6 +158,7 @@ export function formatAppState(state: AppState): string {
   if (state.selection) q.set('sel', `${state.selection.collection}:${state.selection.id}`);
   if (state.park) q.set('focus', state.park);
   if (state.tab !== 'map') q.set('tab', state.tab);
+  if (state.stale) q.set('stale', '1');
   if (state.asOf) q.set('as_of', state.asOf);
   if (state.choropleth) q.set('choro', `${state.choropleth.indicator}:${state.choropleth.level}`);
   const v = state.view;
