@@ -348,6 +348,20 @@ describe('imports: row problems and bad input', () => {
     }
   });
 
+  it('reports a job cut off by a restart as failed instead of running forever', async () => {
+    await t.db.query(
+      `INSERT INTO import_job (id, collection, mode, format, crs, actor, status) VALUES ('cut-off', 'parcels', 'commit', 'geojson', 'EPSG:4326', 'test', 'running')`,
+    );
+    const restarted = await buildApp({ db: t.db });
+    try {
+      await restarted.ready();
+      const job = (await restarted.inject('/api/imports/cut-off')).json();
+      expect(job).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped before this import finished/) });
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('answers 404 for an unknown job', async () => {
     const res = await t.app.inject('/api/imports/no-such-job');
     expect(res.statusCode).toBe(404);

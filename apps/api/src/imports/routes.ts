@@ -58,6 +58,16 @@ export async function registerImports(app: FastifyInstance, ctx: CollectionConte
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_IMPORT_BYTES;
   const queue = new JobQueue(ctx.db, ctx.extent, app.log);
   app.addHook('onClose', () => queue.idle());
+  // Jobs run in the process that accepted them: one still open at start was cut off by a restart
+  // (its transaction rolled back with the process), so its report says so instead of running forever.
+  // This assumes one API process per database, as deployed (docker-compose, server.ts).
+  app.addHook('onReady', async () => {
+    await ctx.db.query(
+      `UPDATE import_job SET status = 'failed', finished_at = now(),
+              error = 'the server stopped before this import finished; nothing was written: import the file again'
+       WHERE status IN ('queued', 'running')`,
+    );
+  });
   // Encapsulated: multipart parsing exists for this route only.
   await app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 } });
