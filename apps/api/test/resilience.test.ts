@@ -191,3 +191,147 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('killed and restarted', () => {
+  const children: ChildProcessWithoutNullStreams[] = [];
+  let folder: string | undefined;
+  let database: string | undefined;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    env = { ...process.env, PORT: '0', PARKATLAS_DEMO: '0', LOG_LEVEL: 'info', PARKATLAS_WEB_DIR: '/nonexistent' };
+    if (process.env.DATABASE_URL) {
+      database = `parkatlas_kill_${process.pid}`;
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database} TEMPLATE ${inject('templateDb')}`);
+      await admin.end();
+      env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, database);
+    } else {
+      folder = mkdtempSync(join(tmpdir(), 'parkatlas-kill-'));
+      cpSync(inject('templateDb'), folder, { recursive: true });
+      env.DATABASE_URL = '';
+      env.PARKATLAS_DATA_DIR = folder;
+    }
+  });
+
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    if (database) {
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  /** Starts the server on this file's database and resolves with its origin once it serves. */
+  async function start(): Promise<{ origin: string; child: ChildProcessWithoutNullStreams }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/server.ts'], { cwd: ROOT, env });
+    children.push(child);
+    let log = '';
+    child.stderr.on('data', (d) => (log += d));
+    const origin = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        log += d;
+        const m = /"url":"(http:\/\/[^"]+)\/".*ParkAtlas is serving/.exec(log);
+        if (m) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+    });
+    return { origin, child };
+  }
+
+  const killed = (child: ChildProcessWithoutNullStreams) =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+
+  it('keeps every acknowledged write of a burst cut short by SIGKILL', { timeout: 240_000 }, async () => {
+    const { origin, child } = await start();
+    const acknowledged: string[] = [];
+    const attempts = Array.from({ length: 60 }, (_, i) => {
+      const first17 = `91370800MA3K${String(i).padStart(5, '0')}`;
+      return `${first17}${usccCheckChar(first17)}`;
+    });
+    // Writes keep going out, eight at a time, until the server is killed under them.
+    let next = 0;
+    const writers = Array.from({ length: 8 }, async () => {
+      while (next < attempts.length) {
+        const uscc = attempts[next++];
+        try {
+          const res = await fetch(`${origin}/api/enterprises`, {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ uscc, name: `断电测试 ${uscc}`, industry: 'C27' }),
+          });
+          if (res.status === 201) acknowledged.push(uscc);
+        } catch {
+          return; // the server is gone
+        }
+      }
+    });
+    while (acknowledged.length < 15) await new Promise((r) => setTimeout(r, 20));
+    await killed(child);
+    await Promise.all(writers);
+    expect(acknowledged.length).toBeLessThan(attempts.length);
+
+    const again = await start();
+    try {
+      const present = await (await fetch(`${again.origin}/api/enterprises?limit=10000`)).json() as { items: { uscc: string }[] };
+      const have = new Set(present.items.map((e) => e.uscc));
+      expect(acknowledged.filter((u) => !have.has(u))).toEqual([]);
+      // Each acknowledged write kept its history entry too.
+      const history = await (await fetch(`${again.origin}/api/enterprises/${acknowledged[0]}/history`)).json() as { items: unknown[] };
+      expect(history.items.length).toBe(1);
+    } finally {
+      await killed(again.child);
+    }
+  });
+
+  it('shows nothing of an import killed while it runs, and says so in its report', { timeout: 240_000 }, async () => {
+    const { origin, child } = await start();
+    const before = await (await fetch(`${origin}/api/parcels?limit=1&bbox=115.85,34.45,116.2,34.8`)).json() as { features: unknown[] };
+    expect(before.features).toEqual([]);
+    // 8,000 small parcels in an empty corner of the extent, far from the zone.
+    const features = Array.from({ length: 8000 }, (_, i) => {
+      const x = 115.9 + (i % 80) * 0.002;
+      const y = 34.5 + Math.floor(i / 80) * 0.002;
+      return {
+        type: 'Feature',
+        properties: { code: `KILL-${String(i).padStart(4, '0')}`, land_use: 'M1', status: 'available' },
+        geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]] },
+      };
+    });
+    const form = new FormData();
+    form.set('collection', 'parcels');
+    form.set('mode', 'commit');
+    form.set('file', new Blob([JSON.stringify({ type: 'FeatureCollection', features })], { type: 'application/geo+json' }), 'corner.geojson');
+    const started = await fetch(`${origin}/api/imports`, { method: 'POST', body: form });
+    expect(started.status).toBe(202);
+    const { id } = await started.json() as { id: string };
+    // Wait until it runs. The embedded database is one session, held by the import's transaction
+    // while it writes: a status request that gets no answer for a while means just that.
+    for (;;) {
+      const res = await fetch(`${origin}/api/imports/${id}`, { signal: AbortSignal.timeout(700) }).catch(() => null);
+      if (!res) break;
+      const job = await res.json() as { status: string };
+      expect(job.status).not.toBe('succeeded');
+      if (job.status === 'running') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await killed(child);
+
+    const again = await start();
+    try {
+      const after = await (await fetch(`${again.origin}/api/parcels?limit=10&bbox=115.85,34.45,116.2,34.8`)).json() as { features: unknown[] };
+      expect(after.features).toEqual([]);
+      const job = await (await fetch(`${again.origin}/api/imports/${id}`)).json() as { status: string; error: string };
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(/stopped before this import finished/);
+    } finally {
+      await killed(again.child);
+    }
+  });
+});
