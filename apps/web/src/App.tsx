@@ -7,6 +7,7 @@ import { MapView, type Bounds, type MapViewHandle } from './map/MapView.tsx';
 import { PARCELS_MINZOOM } from './map/style.ts';
 import { DetailPanel, type ZoneNames } from './panels/DetailPanel.tsx';
 import { FilterPanel } from './panels/FilterPanel.tsx';
+import { ImportPanel } from './panels/ImportPanel.tsx';
 import { LayerPanel } from './panels/LayerPanel.tsx';
 import { Legend } from './panels/Legend.tsx';
 import { ParkPanel } from './panels/ParkPanel.tsx';
@@ -110,6 +111,7 @@ export function App() {
               <ParkPanel parks={zones.parks} park={state.park} onChoose={onChoosePark} />
               <FilterPanel filters={state.filters} parks={zones.parks.map((f) => f.properties)} areas={zones.areas.map((f) => f.properties)} onChange={(filters) => update({ filters })} />
               <ResultList filters={state.filters} bounds={bounds} selected={state.selection?.collection === 'parcels' ? state.selection.id : null} onPick={onPickParcel} />
+              <ImportPanel />
             </>
           ) : (
             <Dashboard

@@ -1,4 +1,5 @@
 import { dashboardEn, dashboardZh } from './dashboard-messages.ts';
+import { importEn, importZh } from './import-messages.ts';
 
 /** The app's two languages; Chinese is the default. */
 export const LANGS = ['zh', 'en'] as const;
@@ -7,6 +8,7 @@ export const DEFAULT_LANG: Lang = 'zh';
 
 const zh = {
   ...dashboardZh,
+  ...importZh,
   appTitle: '园区资源一张图',
   appSubtitle: '济宁高新区',
   language: '语言',
@@ -116,6 +118,7 @@ export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
   ...dashboardEn,
+  ...importEn,
   appTitle: 'ParkAtlas',
   appSubtitle: 'Jining High-tech Zone',
   language: 'Language',
