@@ -43,6 +43,9 @@ export async function commitRows(
   const t = def.table;
   const id = def.idColumn;
   const spatial = def.geometry !== undefined;
+  // A whole file's write (and the kept statistics refreshed at its COMMIT) may outlast the per-statement
+  // limit meant for requests (PARKATLAS_STATEMENT_TIMEOUT_MS); this transaction lifts it for itself.
+  await q.query('SET LOCAL statement_timeout = 0');
   await q.query(
     `CREATE TEMP TABLE import_stage (row_no integer, id text PRIMARY KEY, props jsonb NOT NULL, geom geometry, existed boolean) ON COMMIT DROP`,
   );
