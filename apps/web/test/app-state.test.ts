@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parcelFilterExpression, parcelQuery } from '../src/map/parcel-filters.ts';
-import { defaultState, formatAppState, parseAppState, type AppState } from '../src/url/app-state.ts';
+import { defaultState, formatAppState, NO_SPACE_CRITERIA, parseAppState, type AppState } from '../src/url/app-state.ts';
 
 function roundTrip(state: AppState): AppState {
   const url = new URL(formatAppState(state), 'http://localhost/');
@@ -21,8 +21,44 @@ describe('the shared link', () => {
       asOf: '2025-06-30',
       choropleth: { indicator: 'tax_per_mu', level: 'parks' },
       stale: true,
+      space: { criteria: null, sort: 'score', compare: [] },
     };
     expect(roundTrip(state)).toEqual(state);
+  });
+
+  it('reproduces the investor view: every criterion, the sort and the compared spaces', () => {
+    const state: AppState = {
+      ...defaultState(),
+      tab: 'space',
+      space: {
+        criteria: {
+          minAreaM2: 200, maxAreaM2: 1500.5, maxRentM2: 28, maxTotalMonth: 40000, parks: ['P01', 'P03'], industry: 'C27',
+          moveInReady: true, groundFloor: true, minFloorLoad: 5, minClearHeight: 6.5, minPowerKva: 250, availableBy: '2026-03-01',
+          near: { lon: 116.654321, lat: 35.412345, km: 2.5 },
+        },
+        sort: 'rent',
+        compare: ['unit:U-0001', 'parcel:JN-2021-007'],
+      },
+    };
+    expect(roundTrip(state)).toEqual(state);
+    expect(formatAppState(state)).toContain('s_area=200~1500.5');
+  });
+
+  it('keeps a search with no criteria, and an open-ended area range', () => {
+    const empty: AppState = { ...defaultState(), space: { criteria: { ...NO_SPACE_CRITERIA }, sort: 'score', compare: [] } };
+    expect(roundTrip(empty)).toEqual(empty);
+    expect(formatAppState(empty)).toBe('?s=1#12/35.415/116.675/0/0');
+    const open: AppState = { ...defaultState(), space: { criteria: { ...NO_SPACE_CRITERIA, maxAreaM2: 800 }, sort: 'score', compare: [] } };
+    expect(roundTrip(open)).toEqual(open);
+  });
+
+  it('drops malformed investor criteria and caps the comparison at four', () => {
+    const s = parseAppState('?tab=space&s=1&s_area=abc~-3&s_ind=Z99&s_parks=P1;x,P02&s_by=2026-02-31x&s_near=1,2&s_sort=price&cmp=unit:A,parcel:B,unit:C,unit:D,unit:E,bogus:F', '');
+    expect(s.tab).toBe('space');
+    expect(s.space.criteria).toEqual({ ...NO_SPACE_CRITERIA, parks: ['P02'] });
+    expect(s.space.sort).toBe('score');
+    expect(s.space.compare).toEqual(['unit:A', 'parcel:B', 'unit:C', 'unit:D']);
+    expect(parseAppState('?s_rent=30', '').space.criteria).toBeNull();
   });
 
   it('leaves defaults out, so the plain link is short', () => {

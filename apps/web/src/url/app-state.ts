@@ -34,7 +34,7 @@ export interface Selection {
   id: string;
 }
 
-export const TABS = ['map', 'stats'] as const;
+export const TABS = ['map', 'stats', 'space'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** Indicators the map can shade parks or areas by (the dashboard's choropleth). */
@@ -47,6 +47,45 @@ export interface Choropleth {
   indicator: ChoroplethIndicator;
   level: ChoroplethLevel;
 }
+
+/** The investor's space finder (POST /api/spaces/search): the criteria as the form holds them. */
+export interface SpaceCriteria {
+  minAreaM2: number | null;
+  maxAreaM2: number | null;
+  /** Budget, CNY per m² per month. */
+  maxRentM2: number | null;
+  /** Budget, CNY per month in total. */
+  maxTotalMonth: number | null;
+  parks: string[];
+  /** GB/T 4754 section or division (C, C27). */
+  industry: string | null;
+  moveInReady: boolean;
+  groundFloor: boolean;
+  minFloorLoad: number | null;
+  minClearHeight: number | null;
+  minPowerKva: number | null;
+  availableBy: string | null;
+  /** Within km of a point (the map's centre when the search was made). */
+  near: { lon: number; lat: number; km: number } | null;
+}
+
+export const SPACE_SORTS = ['score', 'area', 'rent'] as const;
+export type SpaceSort = (typeof SPACE_SORTS)[number];
+
+export interface SpaceSearch {
+  /** null: no search made yet. */
+  criteria: SpaceCriteria | null;
+  sort: SpaceSort;
+  /** Spaces in the comparison, as `kind:id` (at most 4). */
+  compare: string[];
+}
+
+export const MAX_COMPARE = 4;
+
+export const NO_SPACE_CRITERIA: SpaceCriteria = {
+  minAreaM2: null, maxAreaM2: null, maxRentM2: null, maxTotalMonth: null, parks: [], industry: null, moveInReady: false,
+  groundFloor: false, minFloorLoad: null, minClearHeight: null, minPowerKva: null, availableBy: null, near: null,
+};
 
 export interface AppState {
   view: MapViewState;
@@ -65,6 +104,8 @@ export interface AppState {
   stale: boolean;
   /** Parks or areas shaded by an indicator; null: none. */
   choropleth: Choropleth | null;
+  /** The investor view's search, sort and comparison. */
+  space: SpaceSearch;
 }
 
 /** The whole zone in view. */
@@ -85,6 +126,7 @@ export function defaultState(): AppState {
     asOf: null,
     choropleth: null,
     stale: false,
+    space: { criteria: null, sort: 'score', compare: [] },
   };
 }
 
@@ -129,7 +171,8 @@ export function parseAppState(search: string, hash: string): AppState {
   }
   const focus = q.get('focus');
   if (focus && code.test(focus)) state.park = focus;
-  if (q.get('tab') === 'stats') state.tab = 'stats';
+  const tab = q.get('tab');
+  if (tab === 'stats' || tab === 'space') state.tab = tab;
   state.stale = q.get('stale') === '1';
   const asOf = q.get('as_of');
   if (asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) && !Number.isNaN(Date.parse(asOf))) state.asOf = asOf;
@@ -137,7 +180,65 @@ export function parseAppState(search: string, hash: string): AppState {
   if ((CHOROPLETH_INDICATORS as readonly string[]).includes(indicator) && (CHOROPLETH_LEVELS as readonly string[]).includes(level)) {
     state.choropleth = { indicator: indicator as ChoroplethIndicator, level: level as ChoroplethLevel };
   }
+  state.space = parseSpaceSearch(q);
   return state;
+}
+
+const isoDay = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : null);
+const SPACE_KEY = /^(unit|parcel):[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The investor view's part of the link: `s=1` says a search was made; each criterion has its own
+ * `s_…` parameter (ranges as `min~max`, the point as `lon,lat,km`), `s_sort` the order and `cmp` the
+ * compared spaces.
+ */
+function parseSpaceSearch(q: URLSearchParams): SpaceSearch {
+  const num = (name: string) => finite(q.get(name) ?? undefined, 0, 1e12) ?? null;
+  const [minArea, maxArea] = (q.get('s_area') ?? '').split('~');
+  const sort = q.get('s_sort');
+  const compare = [...new Set((q.get('cmp') ?? '').split(',').filter((k) => SPACE_KEY.test(k)))].slice(0, MAX_COMPARE);
+  const space: SpaceSearch = { criteria: null, sort: (SPACE_SORTS as readonly string[]).includes(sort ?? '') ? (sort as SpaceSort) : 'score', compare };
+  if (q.get('s') !== '1') return space;
+  const industry = q.get('s_ind');
+  const [lon, lat, km] = (q.get('s_near') ?? '').split(',');
+  const near = { lon: finite(lon, -180, 180), lat: finite(lat, -90, 90), km: finite(km, 0.001, 100) };
+  space.criteria = {
+    minAreaM2: finite(minArea, 0, 1e12) ?? null,
+    maxAreaM2: finite(maxArea, 0, 1e12) ?? null,
+    maxRentM2: num('s_rent'),
+    maxTotalMonth: num('s_total'),
+    parks: [...new Set((q.get('s_parks') ?? '').split(',').filter((p) => code.test(p)))],
+    industry: industry && /^[A-T]([0-9]{2})?$/.test(industry) ? industry : null,
+    moveInReady: q.get('s_ready') === '1',
+    groundFloor: q.get('s_ground') === '1',
+    minFloorLoad: num('s_load'),
+    minClearHeight: num('s_height'),
+    minPowerKva: num('s_power'),
+    availableBy: isoDay(q.get('s_by')),
+    near: near.lon !== undefined && near.lat !== undefined && near.km !== undefined ? { lon: near.lon, lat: near.lat, km: near.km } : null,
+  };
+  return space;
+}
+
+function formatSpaceSearch(space: SpaceSearch, q: URLSearchParams): void {
+  const c = space.criteria;
+  if (c) {
+    q.set('s', '1');
+    if (c.minAreaM2 !== null || c.maxAreaM2 !== null) q.set('s_area', `${c.minAreaM2 ?? ''}~${c.maxAreaM2 ?? ''}`);
+    if (c.maxRentM2 !== null) q.set('s_rent', String(c.maxRentM2));
+    if (c.maxTotalMonth !== null) q.set('s_total', String(c.maxTotalMonth));
+    if (c.parks.length) q.set('s_parks', c.parks.join(','));
+    if (c.industry) q.set('s_ind', c.industry);
+    if (c.moveInReady) q.set('s_ready', '1');
+    if (c.groundFloor) q.set('s_ground', '1');
+    if (c.minFloorLoad !== null) q.set('s_load', String(c.minFloorLoad));
+    if (c.minClearHeight !== null) q.set('s_height', String(c.minClearHeight));
+    if (c.minPowerKva !== null) q.set('s_power', String(c.minPowerKva));
+    if (c.availableBy) q.set('s_by', c.availableBy);
+    if (c.near) q.set('s_near', `${round(c.near.lon, 6)},${round(c.near.lat, 6)},${c.near.km}`);
+  }
+  if (space.sort !== 'score') q.set('s_sort', space.sort);
+  if (space.compare.length) q.set('cmp', space.compare.join(','));
 }
 
 const round = (n: number, digits: number) => String(Number(n.toFixed(digits)));
@@ -161,8 +262,9 @@ export function formatAppState(state: AppState): string {
   if (state.stale) q.set('stale', '1');
   if (state.asOf) q.set('as_of', state.asOf);
   if (state.choropleth) q.set('choro', `${state.choropleth.indicator}:${state.choropleth.level}`);
+  formatSpaceSearch(state.space, q);
   const v = state.view;
   const hash = [round(v.zoom, 2), round(v.center[1], 6), round(v.center[0], 6), round(v.bearing, 1), round(v.pitch, 1)].join('/');
-  const search = q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
+  const search = q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%7E', '~');
   return `${search ? `?${search}` : ''}#${hash}`;
 }
