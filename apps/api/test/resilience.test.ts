@@ -1,14 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openEmbedded, openPostgres } from '@parkatlas/db';
+import { openPostgres } from '@parkatlas/db';
 import { usccCheckChar } from '@parkatlas/schema';
 import { buildApp, type App } from '../src/app.ts';
 import { problemFromDbError } from '../src/errors.ts';
+import { serverDatabase, startServerProcess, stopProcess, type ServerDatabase, type ServerProcess } from './support/server-process.ts';
 import { openTestDb, withDatabase, type TestDb } from './support/test-db.ts';
 
 /**
@@ -18,7 +14,6 @@ import { openTestDb, withDatabase, type TestDb } from './support/test-db.ts';
  * the request in flight before it exits.
  */
 
-const ROOT = join(import.meta.dirname, '../../..');
 let t: TestDb;
 let app: App;
 const lifecycle = { draining: false };
@@ -119,47 +114,21 @@ describe('time limits', () => {
 });
 
 describe('graceful shutdown', () => {
-  let server: ChildProcessWithoutNullStreams;
-  let folder: string | undefined;
-  let database: string | undefined;
+  let database: ServerDatabase;
+  let server: ServerProcess | undefined;
+
+  beforeAll(async () => {
+    database = await serverDatabase('shutdown');
+  });
 
   afterAll(async () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    if (folder) rmSync(folder, { recursive: true, force: true });
-    if (database) {
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+    if (server) await stopProcess(server.child);
+    await database?.remove();
   });
 
   it('finishes the request in flight on SIGTERM, then exits 0', { timeout: 180_000 }, async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', PARKATLAS_DEMO: '0', LOG_LEVEL: 'info', PARKATLAS_WEB_DIR: '/nonexistent' };
-    if (process.env.DATABASE_URL) {
-      database = `parkatlas_shutdown_${process.pid}`;
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database} TEMPLATE ${inject('templateDb')}`);
-      await admin.end();
-      env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, database);
-    } else {
-      folder = mkdtempSync(join(tmpdir(), 'parkatlas-shutdown-'));
-      cpSync(inject('templateDb'), folder, { recursive: true });
-      env.DATABASE_URL = '';
-      env.PARKATLAS_DATA_DIR = folder;
-    }
-    server = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/server.ts'], { cwd: ROOT, env });
-    let log = '';
-    server.stderr.on('data', (d) => (log += d));
-    const origin = await new Promise<string>((resolve, reject) => {
-      server.stdout.on('data', (d) => {
-        log += d;
-        const m = /"url":"(http:\/\/[^"]+)\/".*ParkAtlas is serving/.exec(log);
-        if (m) resolve(m[1]);
-      });
-      server.once('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
-    });
+    server = await startServerProcess(database.env);
+    const { origin, child } = server;
 
     // A write whose body arrives slowly: the server has it in hand when the signal comes.
     const uscc = `91370800MA3C0DNT1${usccCheckChar('91370800MA3C0DNT1')}`;
@@ -173,17 +142,17 @@ describe('graceful shutdown', () => {
       req.on('error', reject);
       req.write(body.slice(0, 10));
       setTimeout(() => {
-        server.kill('SIGTERM');
+        child.kill('SIGTERM');
         setTimeout(() => req.end(body.slice(10)), 800);
       }, 300);
     });
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const res = await answer;
     // The request was answered in full, not cut off, and what it acknowledged is there afterwards.
     expect(res.status, res.body).toBe(201);
     expect(await exited).toBe(0);
-    expect(log).toContain('shutting down: finishing requests in flight');
-    const after = folder ? await openEmbedded(folder) : await openPostgres(env.DATABASE_URL!, { max: 1 });
+    expect(server.log()).toContain('shutting down: finishing requests in flight');
+    const after = await database.open();
     try {
       expect((await after.query('SELECT name FROM enterprise WHERE uscc = $1', [uscc])).rows).toEqual([{ name: '关机前写入的企业' }]);
     } finally {
@@ -193,61 +162,24 @@ describe('graceful shutdown', () => {
 });
 
 describe('killed and restarted', () => {
-  const children: ChildProcessWithoutNullStreams[] = [];
-  let folder: string | undefined;
-  let database: string | undefined;
-  let env: NodeJS.ProcessEnv;
+  let database: ServerDatabase;
+  const started: ServerProcess[] = [];
 
   beforeAll(async () => {
-    env = { ...process.env, PORT: '0', PARKATLAS_DEMO: '0', LOG_LEVEL: 'info', PARKATLAS_WEB_DIR: '/nonexistent' };
-    if (process.env.DATABASE_URL) {
-      database = `parkatlas_kill_${process.pid}`;
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database} TEMPLATE ${inject('templateDb')}`);
-      await admin.end();
-      env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, database);
-    } else {
-      folder = mkdtempSync(join(tmpdir(), 'parkatlas-kill-'));
-      cpSync(inject('templateDb'), folder, { recursive: true });
-      env.DATABASE_URL = '';
-      env.PARKATLAS_DATA_DIR = folder;
-    }
+    database = await serverDatabase('kill');
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    if (folder) rmSync(folder, { recursive: true, force: true });
-    if (database) {
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+    for (const s of started) await stopProcess(s.child);
+    await database?.remove();
   });
 
-  /** Starts the server on this file's database and resolves with its origin once it serves. */
-  async function start(): Promise<{ origin: string; child: ChildProcessWithoutNullStreams }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/server.ts'], { cwd: ROOT, env });
-    children.push(child);
-    let log = '';
-    child.stderr.on('data', (d) => (log += d));
-    const origin = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d) => {
-        log += d;
-        const m = /"url":"(http:\/\/[^"]+)\/".*ParkAtlas is serving/.exec(log);
-        if (m) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
-    });
-    return { origin, child };
+  async function start(): Promise<ServerProcess> {
+    const s = await startServerProcess(database.env);
+    started.push(s);
+    return s;
   }
-
-  const killed = (child: ChildProcessWithoutNullStreams) =>
-    new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+  const killed = (child: ServerProcess['child']) => stopProcess(child, 'SIGKILL');
 
   it('keeps every acknowledged write of a burst cut short by SIGKILL', { timeout: 240_000 }, async () => {
     const { origin, child } = await start();
