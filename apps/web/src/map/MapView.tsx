@@ -14,6 +14,7 @@ import {
   nameField,
   NAME_LABEL_LAYERS,
   PICKABLE_LAYERS,
+  SPACE_RESULTS_LAYER,
   STALE_LAYER,
   STALE_PATTERN,
 } from './style.ts';
@@ -23,6 +24,17 @@ export type Bounds = [number, number, number, number];
 
 export interface MapViewHandle {
   fitBounds: (bounds: Bounds, maxZoom?: number) => void;
+}
+
+/** A space found by the investor's search, as the map draws it. */
+export interface SpaceMarker {
+  /** `kind:id`, as the URL names it. */
+  key: string;
+  rank: number;
+  score: number;
+  lon: number;
+  lat: number;
+  compared: boolean;
 }
 
 export interface MapViewProps {
@@ -38,6 +50,8 @@ export interface MapViewProps {
   stale?: boolean;
   /** Parks or areas filled by an indicator's class colours (code → colour); null: their plain fill. */
   choropleth?: { level: 'parks' | 'areas'; colors: Record<string, string> } | null;
+  /** The investor view's results, drawn as circles coloured by score; empty or absent: none. */
+  spaceResults?: SpaceMarker[];
   onViewChange: (view: MapViewState, bounds: Bounds) => void;
   onSelect: (selection: Selection | null) => void;
   ref?: Ref<MapViewHandle>;
@@ -236,6 +250,15 @@ export function MapView(props: MapViewProps) {
       }
     }
   }, [map, props.choropleth]);
+
+  useEffect(() => {
+    if (!map) return;
+    const source = map.getSource(SPACE_RESULTS_LAYER) as maplibregl.GeoJSONSource | undefined;
+    source?.setData({
+      type: 'FeatureCollection',
+      features: (props.spaceResults ?? []).map(({ lon, lat, ...p }) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: p })),
+    });
+  }, [map, props.spaceResults]);
 
   return <div ref={container} className="map" data-testid="map" data-ready={ready ? 'true' : 'false'} />;
 }

@@ -48,6 +48,8 @@ export const FLOORS_LAYER = 'floors-3d';
 
 /** The hatch drawn over parcels whose record nobody has verified lately (made by MapView, not a sprite). */
 export const STALE_LAYER = 'parcels-stale';
+/** The investor view's search results: a circle at each space, coloured by its score (GeoJSON set by MapView). */
+export const SPACE_RESULTS_LAYER = 'space-results';
 export const STALE_PATTERN = 'stale-hatch';
 
 /** Layers a click can pick, top first, and the collection each one shows. */
@@ -139,6 +141,15 @@ function layers(lang: Lang): LayerSpecification[] {
       },
     },
     {
+      id: SPACE_RESULTS_LAYER, type: 'circle', source: SPACE_RESULTS_LAYER,
+      paint: {
+        'circle-radius': ['case', ['boolean', ['get', 'compared'], false], 9, 7],
+        'circle-color': ['interpolate', ['linear'], ['get', 'score'], 0, '#d73027', 50, '#fee08b', 100, '#1a9850'],
+        'circle-stroke-color': ['case', ['boolean', ['get', 'compared'], false], '#1f2328', '#ffffff'],
+        'circle-stroke-width': 2,
+      },
+    },
+    {
       id: 'basemap-road-labels', type: 'symbol', source: 'basemap', 'source-layer': 'basemap', minzoom: 13, filter: ['all', kindIs('road'), isLine],
       layout: { ...labelLayout(lang, 12), 'symbol-placement': 'line', 'text-max-angle': 30 }, paint: { 'text-color': '#5b5446', ...halo },
     },
@@ -163,5 +174,6 @@ function layers(lang: Lang): LayerSpecification[] {
 
 /** The whole style for a language; `origin` makes the tile URLs absolute, as MapLibre needs. */
 export function buildStyle(origin: string, lang: Lang): StyleSpecification {
-  return { version: 8, name: 'ParkAtlas', sources: sources(origin), layers: layers(lang) };
+  const results: SourceSpecification = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
+  return { version: 8, name: 'ParkAtlas', sources: { ...sources(origin), [SPACE_RESULTS_LAYER]: results }, layers: layers(lang) };
 }
