@@ -3,6 +3,9 @@ import { api, geometryBounds, type Feature, type NamedZone, type ParcelListItem 
 import { useChoropleth } from './dashboard/choropleth.ts';
 import { Dashboard } from './dashboard/Dashboard.tsx';
 import { I18nProvider, makeI18n } from './i18n/i18n.tsx';
+import { InvestorView } from './investor/InvestorView.tsx';
+import { spaceKey, type SpaceItem } from './investor/space-api.ts';
+import { useSpaceSearch } from './investor/useSpaceSearch.ts';
 import { MapView, type Bounds, type MapViewHandle } from './map/MapView.tsx';
 import { PARCELS_MINZOOM } from './map/style.ts';
 import { DetailPanel, type ZoneNames } from './panels/DetailPanel.tsx';
@@ -76,6 +79,17 @@ export function App() {
     if (park) map.current?.fitBounds(geometryBounds(park.geometry), 15);
   }, [update]);
 
+  const spaceResults = useSpaceSearch(state.space, state.tab === 'space');
+  const [pickedSpace, setPickedSpace] = useState<string | null>(null);
+  const onPickSpace = useCallback((item: SpaceItem) => {
+    // The map selects parcels and buildings: a unit shows as its building.
+    const selection: Selection = item.kind === 'unit' && item.building ? { collection: 'buildings', id: item.building } : { collection: 'parcels', id: item.parcel };
+    update({ selection });
+    setPickedSpace(spaceKey(item));
+    const d = 0.0015;
+    map.current?.fitBounds([item.lon - d, item.lat - d, item.lon + d, item.lat + d], 17);
+  }, [update]);
+
   const zoneNames = useMemo<ZoneNames>(() => {
     const index = (list: Feature<NamedZone>[]) => new Map(list.map((f) => [f.properties.code, f.properties]));
     return { parks: index(zones.parks), areas: index(zones.areas), corridors: index(zones.corridors) };
@@ -99,7 +113,7 @@ export function App() {
         </header>
         <aside className="sidebar">
           <nav className="tabs" role="tablist">
-            {(['map', 'stats'] as const).map((tab) => (
+            {(['map', 'stats', 'space'] as const).map((tab) => (
               <button key={tab} type="button" role="tab" data-testid={`tab-${tab}`} aria-selected={state.tab === tab}
                 className={state.tab === tab ? 'on' : ''} onClick={() => update({ tab })}>
                 {i18n.t(`tab_${tab}`)}
@@ -113,6 +127,16 @@ export function App() {
               <ResultList filters={state.filters} bounds={bounds} selected={state.selection?.collection === 'parcels' ? state.selection.id : null} onPick={onPickParcel} />
               <ImportPanel />
             </>
+          ) : state.tab === 'space' ? (
+            <InvestorView
+              space={state.space}
+              results={spaceResults}
+              parks={zones.parks.map((f) => f.properties)}
+              center={state.view.center}
+              selected={pickedSpace}
+              onChange={(space) => update({ space })}
+              onPick={onPickSpace}
+            />
           ) : (
             <Dashboard
               park={state.park}
@@ -141,6 +165,7 @@ export function App() {
             focusPark={state.park}
             stale={state.stale}
             choropleth={state.choropleth && choroplethColors ? { level: state.choropleth.level, colors: choroplethColors.colors } : null}
+            spaceResults={state.tab === 'space' ? spaceResults.markers : undefined}
             onViewChange={onViewChange}
             onSelect={onSelect}
           />

@@ -1,5 +1,6 @@
 import { dashboardEn, dashboardZh } from './dashboard-messages.ts';
 import { importEn, importZh } from './import-messages.ts';
+import { investorEn, investorZh } from './investor-messages.ts';
 
 /** The app's two languages; Chinese is the default. */
 export const LANGS = ['zh', 'en'] as const;
@@ -9,6 +10,7 @@ export const DEFAULT_LANG: Lang = 'zh';
 const zh = {
   ...dashboardZh,
   ...importZh,
+  ...investorZh,
   appTitle: '园区资源一张图',
   appSubtitle: '济宁高新区',
   language: '语言',
@@ -119,6 +121,7 @@ export type MessageKey = keyof typeof zh;
 const en: Record<MessageKey, string> = {
   ...dashboardEn,
   ...importEn,
+  ...investorEn,
   appTitle: 'ParkAtlas',
   appSubtitle: 'Jining High-tech Zone',
   language: 'Language',
