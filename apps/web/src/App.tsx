@@ -80,12 +80,13 @@ export function App() {
   }, [update]);
 
   const spaceResults = useSpaceSearch(state.space, state.tab === 'space');
-  const [pickedSpace, setPickedSpace] = useState<string | null>(null);
+  // The list's item last flown to, with what it selected: it stays marked while that selection holds.
+  const [pickedSpace, setPickedSpace] = useState<{ key: string; selection: Selection } | null>(null);
   const onPickSpace = useCallback((item: SpaceItem) => {
     // The map selects parcels and buildings: a unit shows as its building.
     const selection: Selection = item.kind === 'unit' && item.building ? { collection: 'buildings', id: item.building } : { collection: 'parcels', id: item.parcel };
     update({ selection });
-    setPickedSpace(spaceKey(item));
+    setPickedSpace({ key: spaceKey(item), selection });
     const d = 0.0015;
     map.current?.fitBounds([item.lon - d, item.lat - d, item.lon + d, item.lat + d], 17);
   }, [update]);
@@ -133,7 +134,7 @@ export function App() {
               results={spaceResults}
               parks={zones.parks.map((f) => f.properties)}
               center={state.view.center}
-              selected={pickedSpace}
+              selected={pickedSpace && state.selection?.collection === pickedSpace.selection.collection && state.selection.id === pickedSpace.selection.id ? pickedSpace.key : null}
               onChange={(space) => update({ space })}
               onPick={onPickSpace}
             />

@@ -84,6 +84,9 @@ describe('the investor view in Chromium', () => {
     expect(await listed()).toEqual(expected.map(key));
     // Each item says why it matched or where it falls short.
     expect(await page.locator('[data-testid="space-item"]').first().locator('.reasons li').count()).toBeGreaterThan(0);
+    // And how its score is made: points per soft criterion given, out of the API's weights.
+    expect(await page.locator('[data-testid="space-item"]').first().locator('[data-testid="space-points"] [data-criterion]').evaluateAll((els) => els.map((e) => e.getAttribute('data-criterion'))))
+      .toEqual(['area', 'budget']);
     await page.waitForFunction(() => new URL(location.href).searchParams.get('s_area') === '200~3000');
     const q = new URL(page.url()).searchParams;
     expect([q.get('tab'), q.get('s'), q.get('s_rent')]).toEqual(['space', '1', '40']);
@@ -128,6 +131,7 @@ describe('the investor view in Chromium', () => {
     const sel = first.kind === 'unit' ? `buildings:${first.building}` : `parcels:${first.parcel}`;
     await page.waitForFunction((s) => new URL(location.href).searchParams.get('sel') === s, sel);
     await page.waitForSelector('[data-testid="detail"]');
+    expect(await items.nth(0).getAttribute('class')).toBe('selected');
     await waitForMapIdle(page);
     const center = await page.evaluate(() => window.parkatlasMap!.getCenter().toArray());
     expect(Math.abs(center[0] - first.lon)).toBeLessThan(0.002);
@@ -186,6 +190,11 @@ describe('the investor view in Chromium', () => {
       company_name: '济宁测试精密机械有限公司', contact_name: '王经理', stage: 'new',
       ...(target.kind === 'unit' ? { unit: target.id } : { parcel: target.id }),
     });
+
+    await page.locator('[data-testid="toggle-lang"]').click();
+    expect(await page.locator('[data-testid="tab-space"]').textContent()).toBe('Find space');
+    expect(await page.locator('[data-testid="space-search"]').textContent()).toBe('Search');
+    expect(await item.locator('[data-testid="enquiry-done"]').textContent()).toContain('Stage: New');
 
     const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:') && u !== 'about:blank');
     expect(foreign).toEqual([]);

@@ -80,6 +80,10 @@ export const investorZh = {
   inv_distance_col: '距离（米）',
   inv_cnyM2Month: '元/㎡·月',
   inv_cnyMonth: '元/月',
+  inv_pts_area: '面积',
+  inv_pts_budget: '预算',
+  inv_pts_industry: '产业契合',
+  inv_pts_distance: '距离',
   inv_yes: '是',
   inv_no: '否',
 } as const;
@@ -164,6 +168,10 @@ export const investorEn: Record<keyof typeof investorZh, string> = {
   inv_distance_col: 'Distance (m)',
   inv_cnyM2Month: 'CNY/m²/month',
   inv_cnyMonth: 'CNY/month',
+  inv_pts_area: 'Area',
+  inv_pts_budget: 'Budget',
+  inv_pts_industry: 'Industry fit',
+  inv_pts_distance: 'Distance',
   inv_yes: 'Yes',
   inv_no: 'No',
 };

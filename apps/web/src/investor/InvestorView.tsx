@@ -26,6 +26,9 @@ export interface InvestorViewProps {
   onPick: (item: SpaceItem) => void;
 }
 
+/** The soft criteria a score is made of, as the API names them in `points` and `weights`. */
+const POINT_KEYS = ['area', 'budget', 'industry', 'distance'] as const;
+
 /** A score's colour, as the map draws it (red 0 → yellow 50 → green 100). */
 export function scoreColor(score: number): string {
   const mix = (a: number[], b: number[], f: number) => a.map((v, i) => Math.round(v + (b[i] - v) * f));
@@ -64,6 +67,7 @@ export function InvestorView(props: InvestorViewProps) {
   const toggleCompare = (key: string, on: boolean) =>
     props.onChange({ ...space, compare: on ? [...space.compare, key].slice(0, MAX_COMPARE) : space.compare.filter((k) => k !== key) });
   const byKey = new Map((fetched.data?.items ?? []).map((i) => [spaceKey(i), i]));
+  const weights = fetched.data?.weights ?? {};
   const compared = space.compare.map((k) => byKey.get(k)).filter((i): i is SpaceItem => !!i);
 
   return (
@@ -102,6 +106,11 @@ export function InvestorView(props: InvestorViewProps) {
                       <span className="space-title">{f.title(item)} <small>{f.kind(item)}{item.kind === 'unit' && item.floor !== null ? ` · ${t('floor')} ${item.floor}` : ''}</small></span>
                       <span className="meta">{f.park(item)} · {f.area(item)} · {f.rent(item)}{item.total_rent_cny_month !== null ? ` · ${f.total(item)}` : ''}</span>
                     </button>
+                    <p className="points" data-testid="space-points">
+                      {POINT_KEYS.filter((k) => item.points[k] !== undefined).map((k) => (
+                        <span key={k} data-criterion={k}>{t(`inv_pts_${k}`)} {i18n.num(item.points[k]!, 0)}/{weights[k] ?? '?'}</span>
+                      ))}
+                    </p>
                     <ul className="reasons">
                       {item.matched.map((m) => <li key={`m${m}`} className="matched">✓ {m}</li>)}
                       {item.shortfalls.map((s) => <li key={`s${s}`} className="shortfall">✗ {s}</li>)}
