@@ -23,30 +23,11 @@ import { generateDemoZone, loadDemoZone } from '@parkatlas/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
 import { parcelSearchSql, unitSearchSql } from '../apps/api/src/spaces/search-sql.ts';
 import { searchSettings } from '../apps/api/src/spaces/search.ts';
+import { measure } from './timing.ts';
 
 const PARCELS = Number(process.env.BENCH_PARCELS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const DRIVERS = (process.env.BENCH_DRIVERS ?? 'postgres,embedded').split(',');
-
-interface Timing { p50: number; p95: number; n: number }
-
-/** Nearest-rank percentiles. */
-function timing(samples: number[]): Timing {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { p50: at(0.5), p95: at(0.95), n: s.length };
-}
-
-async function measure(fn: () => Promise<unknown>, runs: number, warmup = Math.min(3, runs)): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return timing(samples);
-}
 
 async function prepare(db: Db): Promise<string> {
   const applied = await migrate(db);

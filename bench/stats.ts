@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { migrate, openEmbedded, openPostgres, type Db } from '@parkatlas/db';
 import { generateDemoZone, loadDemoZone } from '@parkatlas/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
+import { measure, type Timing } from './timing.ts';
 
 const PARCELS = Number(process.env.BENCH_PARCELS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -53,26 +54,6 @@ const LIVE_SQL = [
   ['parks of all parcels via parcel_containment (view)', `SELECT park, count(*) FROM parcel_containment GROUP BY 1`],
   ['parks of all parcels via parcel_zone (kept)', `SELECT park, count(*) FROM parcel_zone GROUP BY 1`],
 ] as const;
-
-interface Timing { p50: number; p95: number; n: number }
-
-/** Nearest-rank percentiles. */
-function timing(samples: number[]): Timing {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { p50: at(0.5), p95: at(0.95), n: s.length };
-}
-
-async function measure(fn: () => Promise<unknown>, runs: number, warmup = Math.min(3, runs)): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return timing(samples);
-}
 
 let zone: ReturnType<typeof generateDemoZone> | undefined;
 const demoZone = () => (zone ??= generateDemoZone({ parcels: PARCELS }));

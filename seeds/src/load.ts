@@ -4,7 +4,7 @@
  * (jsonb_to_recordset, each column typed as the catalog types it) and PostGIS parses the GeoJSON, so
  * the same SQL runs on PGlite and on a real server, and a failed load leaves nothing behind.
  */
-import type { Db, Queryable } from '@parkatlas/db';
+import { quoteIdent, type Db, type Queryable } from '@parkatlas/db';
 import type { DemoZone, ZoneChunk, ZoneTable } from './types.ts';
 
 interface TableSpec {
@@ -65,8 +65,6 @@ export function rowKeys(key: ZoneTable): string[] {
   const spec = TABLES.find((t) => t.key === key)!;
   return spec.geom ? [...spec.columns, 'geom'] : [...spec.columns];
 }
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The column definitions jsonb_to_recordset needs, `"name" type`, exactly as the catalog types each

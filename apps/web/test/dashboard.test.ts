@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, waitForMapIdle } from './support/browser.ts';
+import { openAppSession, type AppSession } from './support/app-session.ts';
+import { waitForMapIdle } from './support/browser.ts';
 import { decodePng, pixel } from './support/png.ts';
-import { ensureWebBuild } from './support/web-build.ts';
-import { startWebServer, type WebServer } from './support/web-server.ts';
+import type { WebServer } from './support/web-server.ts';
 
 /**
  * The indicators dashboard in a real browser over the 300-parcel test zone: its figures are the
@@ -12,10 +12,10 @@ import { startWebServer, type WebServer } from './support/web-server.ts';
  */
 
 const SLOW = 150_000;
+let session: AppSession;
 let server: WebServer;
-let browser: Browser;
 let page: Page;
-const requests: string[] = [];
+let requests: string[];
 
 async function api<T>(path: string): Promise<T> {
   const res = await fetch(`${server.origin}${path}`);
@@ -32,17 +32,12 @@ async function dashboardLoaded(): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startWebServer(ensureWebBuild());
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  context.on('request', (r) => requests.push(r.url()));
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openAppSession({ viewport: { width: 1400, height: 900 } });
+  ({ server, page, requests } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 interface VacancyRow { key: string | null; vacancy_rate: number | null }
@@ -154,7 +149,7 @@ describe('the indicators dashboard in Chromium', () => {
     expect(await page.locator('[data-testid="chart-output"]').isVisible()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
     expect(await page.locator('.map-area').isVisible()).toBe(true);
-    const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    const foreign = session.foreignRequests();
     expect(foreign).toEqual([]);
   });
 });

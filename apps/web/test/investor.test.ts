@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, waitForMapIdle } from './support/browser.ts';
-import { ensureWebBuild } from './support/web-build.ts';
-import { startWebServer, type WebServer } from './support/web-server.ts';
+import { openAppSession, type AppSession } from './support/app-session.ts';
+import { waitForMapIdle } from './support/browser.ts';
+import type { WebServer } from './support/web-server.ts';
 
 /**
  * The investor view in a real browser over the 300-parcel test zone: the criteria form asks the
@@ -12,10 +12,9 @@ import { startWebServer, type WebServer } from './support/web-server.ts';
  */
 
 const SLOW = 150_000;
+let session: AppSession;
 let server: WebServer;
-let browser: Browser;
 let page: Page;
-const requests: string[] = [];
 
 interface Space {
   kind: 'unit' | 'parcel';
@@ -53,17 +52,12 @@ async function drawnKeys(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  server = await startWebServer(ensureWebBuild());
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
-  context.on('request', (r) => requests.push(r.url()));
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openAppSession({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  ({ server, page } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe('the investor view in Chromium', () => {
@@ -196,7 +190,7 @@ describe('the investor view in Chromium', () => {
     expect(await page.locator('[data-testid="space-search"]').textContent()).toBe('Search');
     expect(await item.locator('[data-testid="enquiry-done"]').textContent()).toContain('Stage: New');
 
-    const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:') && u !== 'about:blank');
+    const foreign = session.foreignRequests();
     expect(foreign).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../src/i18n/messages.ts';
 import { STATUS_COLORS, type ParcelStatus } from '../src/map/palette.ts';
-import { launchChromium, waitForMapIdle, webglRenderer } from './support/browser.ts';
+import { openAppSession, type AppSession } from './support/app-session.ts';
+import { waitForMapIdle, webglRenderer } from './support/browser.ts';
 import { decodePng, pixel } from './support/png.ts';
-import { ensureWebBuild, WEB_ROOT } from './support/web-build.ts';
-import { startWebServer, type WebServer } from './support/web-server.ts';
+import { WEB_ROOT } from './support/web-build.ts';
+import type { WebServer } from './support/web-server.ts';
 
 /**
  * The map in a real browser: the built app served by the API over the 300-parcel test zone, driven
@@ -18,10 +19,9 @@ const SCREENSHOT = join(WEB_ROOT, '../../docs/screenshot.png');
 const SLOW = 150_000;
 
 let server: WebServer;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const requests: string[] = [];
+let requests: string[];
 
 interface ParcelAt {
   code: string;
@@ -86,19 +86,15 @@ async function listedParcels(): Promise<{ code: string; status: string }[]> {
   return page.$$eval('[data-testid="results"] li button', (els) => els.map((e) => ({ code: e.getAttribute('data-code')!, status: e.getAttribute('data-status')! })));
 }
 
+let session: AppSession;
+
 beforeAll(async () => {
-  const dist = ensureWebBuild();
-  server = await startWebServer(dist);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  context.on('request', (r) => requests.push(r.url()));
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openAppSession();
+  ({ server, context, page, requests } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe('the map in Chromium', () => {
@@ -345,13 +341,7 @@ describe('the map in Chromium', () => {
   });
 
   it('made no request to any other origin', () => {
-    const own = (u: string) => {
-      const url = new URL(u);
-      if (url.protocol === 'data:') return true;
-      // blob: URLs (MapLibre's worker) carry the page's origin.
-      return (url.protocol === 'blob:' ? new URL(url.pathname).origin : url.origin) === server.origin;
-    };
     expect(requests.filter((u) => u.includes('/api/tiles/')).length).toBeGreaterThan(20);
-    expect(requests.filter((u) => !own(u))).toEqual([]);
+    expect(session.foreignRequests()).toEqual([]);
   });
 });

@@ -37,7 +37,8 @@ export interface BackupReport {
   ms: number;
 }
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** An SQL identifier, quoted: names read from the catalog go into statements this way. */
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * The tables a backup holds: every ordinary table in the public schema but PostGIS's catalog of

@@ -4,4 +4,4 @@ export { openEmbedded } from './embedded.ts';
 export { openPostgres } from './postgres.ts';
 export { migrate, listMigrations, splitSqlScript } from './migrate.ts';
 export { openDb, postgisVersion, redactUrl } from './open.ts';
-export { backupDatabase, BackupError, restoreDatabase, tableFingerprints, type BackupReport } from './backup.ts';
+export { backupDatabase, BackupError, quoteIdent, restoreDatabase, tableFingerprints, type BackupReport } from './backup.ts';

@@ -79,8 +79,9 @@ export class ApiError extends Error {
   }
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal, headers: { accept: 'application/json, application/geo+json' } });
+/** Sends a request and reads its JSON answer; an error answer throws ApiError with the API's message. */
+async function requestJson<T>(path: string, init: RequestInit): Promise<T> {
+  const res = await fetch(path, init);
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {
@@ -91,6 +92,19 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     throw new ApiError(res.status, message);
   }
   return (await res.json()) as T;
+}
+
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, { signal, headers: { accept: 'application/json, application/geo+json' } });
+}
+
+export function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, {
+    method: 'POST',
+    signal,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 export const api = {

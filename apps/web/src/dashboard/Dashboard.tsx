@@ -59,8 +59,10 @@ export function Dashboard(props: DashboardProps) {
   const idle = useFetch(`idle:${asOf}`, (s) => statsApi.idleSummary('park', asOf, s));
   const idleZone = useFetch(`idle-zone:${asOf}`, (s) => statsApi.idleSummary('zone', asOf, s));
   const output = useFetch(`output:${asOf}`, (s) => statsApi.outputPerMu(asOf, s));
-  const projects = useFetch(`projects:${park ? 'park' : 'status'}`, (s) => statsApi.projects(park ? 'park' : 'status', s));
+  // The chart is by status; a park's own figure needs the table by park, the zone's is the chart's total.
   const projectsByStatus = useFetch('projects:status', (s) => statsApi.projects('status', s));
+  const projectsByPark = useFetch(park ? 'projects:park' : null, (s) => statsApi.projects('park', s));
+  const projects = park ? projectsByPark : projectsByStatus;
   const industries = useFetch('industries', (s) => statsApi.industries(s));
   const lastMonth = monthOf(asOf);
   const seriesBy = park ? 'park' : 'zone';

@@ -1,5 +1,5 @@
 import type { Lead, SpaceItem, SpaceSearchCriteria } from '@parkatlas/schema';
-import { ApiError } from '../api/client.ts';
+import { postJson } from '../api/client.ts';
 import type { SpaceCriteria, SpaceSort } from '../url/app-state.ts';
 
 /** The investor view's endpoints: the space search (POST /api/spaces/search) and the enquiry (POST /api/leads). */
@@ -45,25 +45,6 @@ export function searchBody(c: SpaceCriteria): SpaceSearchCriteria {
   if (c.availableBy) body.available_by = c.availableBy;
   if (c.near) body.near = { lon: c.near.lon, lat: c.near.lat, max_distance_m: Math.round(c.near.km * 1000) };
   return body;
-}
-
-async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, {
-    method: 'POST',
-    signal,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
-    try {
-      message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(res.status, message);
-  }
-  return (await res.json()) as T;
 }
 
 export const spaceApi = {
