@@ -1,9 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 
 /**
- * Requests per second a server sustains, measured by autocannon from a worker thread: a load client
- * in the server's own event loop (fetch in the same thread) measures mostly itself, and tops out at a
- * few hundred small requests a second on these machines.
+ * Requests per second a server sustains, measured by autocannon in a child process: a load client
+ * in the server's own event loop (fetch in the same thread) measures mostly itself, and tops out at
+ * a few hundred small requests a second on these machines. (Not a worker thread: there autocannon
+ * takes itself for one of its own workers and returns raw, unaggregated histograms.)
  */
 
 export interface LoadResult {
@@ -14,22 +15,22 @@ export interface LoadResult {
   errors: number;
 }
 
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const CLIENT = `
 const autocannon = require('autocannon');
+const job = JSON.parse(process.env.PARKATLAS_LOAD_JOB);
 autocannon({
-  url: workerData.origin,
-  connections: workerData.connections,
-  duration: workerData.seconds,
-  requests: workerData.paths.map((path) => ({ method: 'GET', path, headers: workerData.headers[path] ?? {} })),
+  url: job.origin,
+  connections: job.connections,
+  duration: job.seconds,
+  requests: job.paths.map((path) => ({ method: 'GET', path, headers: job.headers[path] ?? {} })),
 }, (err, result) => {
   if (err) throw err;
   const statuses = {};
   for (const [k, v] of Object.entries(result.statusCodeStats ?? {})) statuses[k] = v.count;
-  parentPort.postMessage({
-    perSecond: result.requests.total / (result.duration || workerData.seconds),
+  process.stdout.write(JSON.stringify({
+    perSecond: result.requests.total / (result.duration || job.seconds),
     p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses, errors: result.errors + result.timeouts,
-  });
+  }));
 });
 `;
 
@@ -39,15 +40,12 @@ export function measureRate(
   paths: string[],
   options: { connections?: number; seconds?: number; headers?: Record<string, Record<string, string>> } = {},
 ): Promise<LoadResult> {
+  const job = { origin, paths, connections: options.connections ?? 20, seconds: options.seconds ?? 4, headers: options.headers ?? {} };
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, {
-      eval: true,
-      workerData: { origin, paths, connections: options.connections ?? 20, seconds: options.seconds ?? 4, headers: options.headers ?? {} },
-    });
-    worker.once('message', (m: LoadResult) => {
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
+    const child = spawn(process.execPath, ['-e', CLIENT], { env: { ...process.env, PARKATLAS_LOAD_JOB: JSON.stringify(job) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load client exited ${code}`))));
   });
 }

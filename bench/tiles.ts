@@ -81,6 +81,9 @@ async function openEmbeddedZone(): Promise<Db> {
     const ms = await loadZone(db);
     writeFileSync(marker, new Date().toISOString());
     console.log(`  loaded in ${(ms / 1000).toFixed(0)} s`);
+  } else {
+    // A zone kept from an earlier run gets this build's later migrations (new tile attributes).
+    await migrate(db);
   }
   return db;
 }
@@ -100,6 +103,8 @@ async function openPostgresZone(url: string): Promise<Db> {
     console.log(`loading ${PARCELS} parcels into ${name} (once)…`);
     const ms = await loadZone(db);
     console.log(`  loaded in ${(ms / 1000).toFixed(0)} s`);
+  } else {
+    await migrate(db);
   }
   return db;
 }
@@ -232,7 +237,7 @@ async function benchDriver(label: string, db: Db, engine: TileEngine): Promise<R
           const sequential = await fetchAll(list.map((t) => cold.origin + path(t)), 1);
           // CONCURRENCY at a time, nothing cached: how many tiles a second the server can make.
           const parallel = await fetchAll(list.map((t) => cold.origin + path(t)), CONCURRENCY);
-          // Cached: warm the LRU once, then autocannon (in a worker thread) cycles through the tiles.
+          // Cached: warm the LRU once, then autocannon (in a child process) cycles through the tiles.
           await fetchAll(list.map((t) => warm.origin + path(t)), CONCURRENCY);
           const paths = list.map(path);
           const gzip = Object.fromEntries(paths.map((p) => [p, { 'accept-encoding': 'gzip' }]));
