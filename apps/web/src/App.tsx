@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { AdminView } from './admin/AdminView.tsx';
 import { api, geometryBounds, type Feature, type NamedZone, type ParcelListItem } from './api/client.ts';
+import { useSession } from './auth/session.tsx';
+import { SignIn } from './auth/SignIn.tsx';
 import { useChoropleth } from './dashboard/choropleth.ts';
 import { Dashboard } from './dashboard/Dashboard.tsx';
 import { I18nProvider, makeI18n } from './i18n/i18n.tsx';
@@ -15,7 +18,7 @@ import { LayerPanel } from './panels/LayerPanel.tsx';
 import { Legend } from './panels/Legend.tsx';
 import { ParkPanel } from './panels/ParkPanel.tsx';
 import { ResultList } from './panels/ResultList.tsx';
-import { formatAppState, parseAppState, type AppState, type MapViewState, type Selection } from './url/app-state.ts';
+import { formatAppState, parseAppState, TABS, type AppState, type MapViewState, type Selection, type Tab } from './url/app-state.ts';
 
 type Zones = Record<'parks' | 'areas' | 'corridors', Feature<NamedZone>[]>;
 
@@ -51,7 +54,11 @@ export function App() {
   const initialView = useRef(state.view).current;
   const map = useRef<MapViewHandle>(null);
   const zones = useZones();
+  const session = useSession();
   useUrlSync(state);
+  // The tabs this user may open; a link to another (the admin tab, signed out) shows the map.
+  const tabs = TABS.filter((tab) => tab !== 'admin' || session.can('admin'));
+  const tab: Tab = tabs.includes(state.tab) ? state.tab : 'map';
 
   const i18n = makeI18n(state.lang);
   useEffect(() => {
@@ -79,7 +86,7 @@ export function App() {
     if (park) map.current?.fitBounds(geometryBounds(park.geometry), 15);
   }, [update]);
 
-  const spaceResults = useSpaceSearch(state.space, state.tab === 'space');
+  const spaceResults = useSpaceSearch(state.space, tab === 'space');
   // The list's item last flown to, with what it selected: it stays marked while that selection holds.
   const [pickedSpace, setPickedSpace] = useState<{ key: string; selection: Selection } | null>(null);
   const onPickSpace = useCallback((item: SpaceItem) => {
@@ -98,7 +105,7 @@ export function App() {
 
   return (
     <I18nProvider lang={state.lang}>
-      <div className={`app tab-${state.tab}`} data-lang={state.lang}>
+      <div className={`app tab-${tab}`} data-lang={state.lang}>
         <header className="topbar">
           <h1>
             {i18n.t('appTitle')} <small>{i18n.t('appSubtitle')}</small>
@@ -110,25 +117,28 @@ export function App() {
             <button type="button" data-testid="toggle-lang" onClick={() => update({ lang: state.lang === 'zh' ? 'en' : 'zh' })}>
               {i18n.t('switchLanguage')}
             </button>
+            <SignIn />
           </div>
         </header>
         <aside className="sidebar">
           <nav className="tabs" role="tablist">
-            {(['map', 'stats', 'space'] as const).map((tab) => (
-              <button key={tab} type="button" role="tab" data-testid={`tab-${tab}`} aria-selected={state.tab === tab}
-                className={state.tab === tab ? 'on' : ''} onClick={() => update({ tab })}>
-                {i18n.t(`tab_${tab}`)}
+            {tabs.map((t) => (
+              <button key={t} type="button" role="tab" data-testid={`tab-${t}`} aria-selected={tab === t}
+                className={tab === t ? 'on' : ''} onClick={() => update({ tab: t })}>
+                {i18n.t(`tab_${t}`)}
               </button>
             ))}
           </nav>
-          {state.tab === 'map' ? (
+          {tab === 'map' ? (
             <>
               <ParkPanel parks={zones.parks} park={state.park} onChoose={onChoosePark} />
               <FilterPanel filters={state.filters} parks={zones.parks.map((f) => f.properties)} areas={zones.areas.map((f) => f.properties)} onChange={(filters) => update({ filters })} />
               <ResultList filters={state.filters} bounds={bounds} selected={state.selection?.collection === 'parcels' ? state.selection.id : null} onPick={onPickParcel} />
-              <ImportPanel />
+              {session.can('write') && <ImportPanel />}
             </>
-          ) : state.tab === 'space' ? (
+          ) : tab === 'admin' ? (
+            <AdminView parks={zones.parks.map((f) => f.properties)} />
+          ) : tab === 'space' ? (
             <InvestorView
               space={state.space}
               results={spaceResults}
@@ -166,7 +176,7 @@ export function App() {
             focusPark={state.park}
             stale={state.stale}
             choropleth={state.choropleth && choroplethColors ? { level: state.choropleth.level, colors: choroplethColors.colors } : null}
-            spaceResults={state.tab === 'space' ? spaceResults.markers : undefined}
+            spaceResults={tab === 'space' ? spaceResults.markers : undefined}
             onViewChange={onViewChange}
             onSelect={onSelect}
           />
@@ -181,7 +191,11 @@ export function App() {
           <div className="overlay bottom-left">
             <Legend threeD={state.threeD} stale={state.stale} />
           </div>
-          {state.selection && <DetailPanel key={`${state.selection.collection}/${state.selection.id}`} selection={state.selection} zones={zoneNames} onSelect={onSelect} />}
+          {state.selection && (
+            // Keyed by the user too: signing in or out reloads it with what they may see and do.
+            <DetailPanel key={`${state.selection.collection}/${state.selection.id}/${session.me.user?.username ?? ''}`} selection={state.selection} zones={zoneNames}
+              canWrite={session.can('write')} onSelect={onSelect} />
+          )}
         </main>
       </div>
     </I18nProvider>

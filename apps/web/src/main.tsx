@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { SessionProvider } from './auth/session.tsx';
 import { labelFontsReady } from './map/fonts.ts';
 import './styles.css';
 
@@ -9,6 +10,8 @@ void labelFontsReady();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <SessionProvider>
+      <App />
+    </SessionProvider>
   </StrictMode>,
 );

@@ -61,13 +61,19 @@ describe('the shared link', () => {
     expect(parseAppState('?s_rent=30', '').space.criteria).toBeNull();
   });
 
+  it('keeps the admin tab in the link', () => {
+    const state: AppState = { ...defaultState(), tab: 'admin' };
+    expect(formatAppState(state)).toBe('?tab=admin#12/35.415/116.675/0/0');
+    expect(roundTrip(state)).toEqual(state);
+  });
+
   it('leaves defaults out, so the plain link is short', () => {
     expect(formatAppState(defaultState())).toBe('#12/35.415/116.675/0/0');
   });
 
   it('ignores malformed or unknown values rather than failing', () => {
     const s = parseAppState(
-      '?status=idle,bogus&land_use=M,ZZ&park=P1;DROP&min_area_mu=-5&lang=fr&hide=parcels,nothing&sel=units:U1&tab=admin&as_of=2025-13-45&choro=tax_per_mu:buildings',
+      '?status=idle,bogus&land_use=M,ZZ&park=P1;DROP&min_area_mu=-5&lang=fr&hide=parcels,nothing&sel=units:U1&tab=settings&as_of=2025-13-45&choro=tax_per_mu:buildings',
       '#99/abc/1/2/3',
     );
     expect(s.filters.status).toEqual(['idle']);

@@ -1,3 +1,4 @@
+import { authEn, authZh } from './auth-messages.ts';
 import { dashboardEn, dashboardZh } from './dashboard-messages.ts';
 import { importEn, importZh } from './import-messages.ts';
 import { investorEn, investorZh } from './investor-messages.ts';
@@ -8,6 +9,7 @@ export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'zh';
 
 const zh = {
+  ...authZh,
   ...dashboardZh,
   ...importZh,
   ...investorZh,
@@ -119,6 +121,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...authEn,
   ...dashboardEn,
   ...importEn,
   ...investorEn,

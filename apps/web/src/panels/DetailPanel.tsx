@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { api, type EnterpriseItem, type Feature, type UnitItem } from '../api/client.ts';
+import { useState, type ReactNode } from 'react';
+import { api, type EnterpriseItem, type Feature, type HistoryEntry, type UnitItem } from '../api/client.ts';
 import { useI18n, type I18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import type { Selection } from '../url/app-state.ts';
@@ -12,6 +12,8 @@ export type ZoneNames = Record<'parks' | 'areas' | 'corridors', Map<string, { na
 interface Props {
   selection: Selection;
   zones: ZoneNames;
+  /** The user may change data: each past version gets a revert button. */
+  canWrite: boolean;
   onSelect: (s: Selection | null) => void;
 }
 
@@ -73,21 +75,74 @@ function Attributes(props: { properties: Record<string, unknown>; collection: st
   );
 }
 
-function History(props: { collection: string; id: string }) {
+/** A version the item can be put back to: one a recorded change left, or the one before the first recorded change. */
+interface PastVersion {
+  version: number;
+  entry: HistoryEntry | null;
+}
+
+/**
+ * The versions the item can be reverted to: every one but the current, that left the item in place (not a
+ * delete). Items loaded in bulk have no entry for their first version; the oldest entry's `before` is it.
+ */
+function pastVersions(entries: HistoryEntry[], current: number): PastVersion[] {
+  const out: PastVersion[] = entries.filter((h) => h.version !== current && h.after != null).map((h) => ({ version: h.version, entry: h }));
+  const oldest = entries.reduce<HistoryEntry | null>((o, h) => (!o || h.version < o.version ? h : o), null);
+  if (oldest && oldest.version > 1 && oldest.before != null && !entries.some((h) => h.version === oldest.version - 1)) {
+    out.push({ version: oldest.version - 1, entry: null });
+  }
+  return out;
+}
+
+function History(props: { collection: string; id: string; revision: number; current: number | null; canWrite: boolean; onReverted: () => void }) {
   const { t, attr, lang } = useI18n();
-  const { data, error } = useFetch(`${props.collection}/${props.id}`, (signal) => api.history(props.collection, props.id, signal));
+  const { data, error } = useFetch(`${props.collection}/${props.id}#${props.revision}`, (signal) => api.history(props.collection, props.id, signal));
+  const [busy, setBusy] = useState(false);
+  const [revertError, setRevertError] = useState<string | null>(null);
+  const past = data && props.canWrite && props.current !== null ? pastVersions(data.items, props.current) : [];
+  const revertible = new Set(past.map((p) => p.version));
+  const initial = past.find((p) => p.entry === null);
+
+  const revert = async (version: number) => {
+    if (props.current === null) return;
+    setBusy(true);
+    setRevertError(null);
+    try {
+      await api.revert(props.collection, props.id, version, `"${props.current}"`);
+      props.onReverted();
+    } catch (e) {
+      setRevertError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const revertButton = (version: number) => (
+    <button type="button" className="link revert" data-testid="revert" data-version={version} disabled={busy}
+      title={t('revertTitle').replace('{v}', String(version))} onClick={() => void revert(version)}>
+      {t('revert')}
+    </button>
+  );
+
   return (
     <section data-testid="history">
       <h3>{t('history')}</h3>
       {error && <p className="error">{t('loadFailed')}: {error}</p>}
+      {revertError && <p className="error" role="alert" data-testid="revert-error">{t('revertFailed')}: {revertError}</p>}
       {data && data.items.length === 0 && <p className="muted">{t('noHistory')}</p>}
       <ol className="history">
         {data?.items.map((h) => (
-          <li key={h.version}>
+          <li key={h.version} data-version={h.version} data-operation={h.operation} data-actor={h.actor}>
             <strong>v{h.version}</strong> {t(`op_${h.operation}`)} · {new Date(h.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')} · {h.actor}
             {h.changed.length > 0 && <div className="muted">{t('changed')}: {h.changed.map(attr).join(', ')}</div>}
+            {revertible.has(h.version) && revertButton(h.version)}
           </li>
         ))}
+        {initial && (
+          <li key={initial.version} data-version={initial.version} data-operation="initial">
+            <strong>v{initial.version}</strong> <span className="muted">{t('initialVersion')}</span>
+            {revertButton(initial.version)}
+          </li>
+        )}
       </ol>
     </section>
   );
@@ -176,11 +231,14 @@ export function DetailPanel(props: Props) {
   const i18n = useI18n();
   const { t } = i18n;
   const { collection, id } = props.selection;
-  const { data, error, loading } = useFetch(`${collection}/${id}`, (signal) => api.item(collection, id, signal));
+  // Goes up after a revert: the item and its history are read again.
+  const [revision, setRevision] = useState(0);
+  const { data, error, loading } = useFetch(`${collection}/${id}#${revision}`, (signal) => api.item(collection, id, signal));
   const properties = (data as Feature | undefined)?.properties ?? (data as Record<string, unknown> | undefined);
+  const version = typeof properties?.version === 'number' ? properties.version : null;
   const title = properties && (i18n.lang === 'en' ? properties.name_en ?? properties.name : properties.name);
   return (
-    <aside className="panel detail" data-testid="detail" data-collection={collection} data-id={id}>
+    <aside className="panel detail" data-testid="detail" data-collection={collection} data-id={id} data-version={version ?? undefined}>
       <header>
         <span className="kind">{t(`kind_${collection}`)}</span>
         <h2>{id} {title ? <small>{String(title)}</small> : null}</h2>
@@ -194,7 +252,7 @@ export function DetailPanel(props: Props) {
           <Attributes properties={properties} collection={collection} zones={props.zones} onSelect={props.onSelect} />
           {collection === 'parcels' && <ParcelExtras parcel={id} enterprise={(properties.enterprise as string | null) ?? null} onSelect={props.onSelect} />}
           {collection === 'buildings' && <BuildingUnits building={id} />}
-          <History collection={collection} id={id} />
+          <History collection={collection} id={id} revision={revision} current={version} canWrite={props.canWrite} onReverted={() => setRevision((r) => r + 1)} />
         </>
       )}
     </aside>

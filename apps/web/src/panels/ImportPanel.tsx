@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { apiFetch } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /** The contract of POST /api/imports and GET /api/imports/{id} (DESIGN.md), as far as the panel reads it. */
@@ -41,7 +42,7 @@ export function ImportPanel() {
     let stopped = false;
     const poll = async () => {
       try {
-        const res = await fetch(`/api/imports/${encodeURIComponent(jobId)}`);
+        const res = await apiFetch(`/api/imports/${encodeURIComponent(jobId)}`);
         const body = (await res.json()) as ImportJob & { error?: unknown };
         if (stopped) return;
         if (!res.ok) throw new Error((body.error as { message?: string })?.message ?? res.statusText);
@@ -69,7 +70,7 @@ export function ImportPanel() {
     if (department.trim()) form.set('department', department.trim());
     form.set('file', file);
     try {
-      const res = await fetch('/api/imports', { method: 'POST', body: form });
+      const res = await apiFetch('/api/imports', { method: 'POST', body: form });
       const body = await res.json();
       if (res.status !== 202) throw new Error(body?.error?.message ?? res.statusText);
       setJobId(body.id);

@@ -34,7 +34,8 @@ export interface Selection {
   id: string;
 }
 
-export const TABS = ['map', 'stats', 'space'] as const;
+/** The admin tab is listed only for administrators; a link to it shows the map to anyone else. */
+export const TABS = ['map', 'stats', 'space', 'admin'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** Indicators the map can shade parks or areas by (the dashboard's choropleth). */
@@ -96,7 +97,7 @@ export interface AppState {
   selection: Selection | null;
   /** The park shown in the park view (and the dashboard's scope; null: the whole zone). */
   park: string | null;
-  /** The sidebar: the map's filters and results, or the indicators dashboard. */
+  /** The sidebar: the map's filters and results, the indicators dashboard, the investor view or user and key administration. */
   tab: Tab;
   /** The day the dashboard's figures are for; null: today. */
   asOf: string | null;
@@ -172,7 +173,7 @@ export function parseAppState(search: string, hash: string): AppState {
   const focus = q.get('focus');
   if (focus && code.test(focus)) state.park = focus;
   const tab = q.get('tab');
-  if (tab === 'stats' || tab === 'space') state.tab = tab;
+  if (tab && tab !== 'map' && (TABS as readonly string[]).includes(tab)) state.tab = tab as Tab;
   state.stale = q.get('stale') === '1';
   const asOf = q.get('as_of');
   if (asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) && !Number.isNaN(Date.parse(asOf))) state.asOf = asOf;
