@@ -75,23 +75,13 @@ function Attributes(props: { properties: Record<string, unknown>; collection: st
   );
 }
 
-/** A version the item can be put back to: one a recorded change left, or the one before the first recorded change. */
-interface PastVersion {
-  version: number;
-  entry: HistoryEntry | null;
-}
-
 /**
- * The versions the item can be reverted to: every one but the current, that left the item in place (not a
- * delete). Items loaded in bulk have no entry for their first version; the oldest entry's `before` is it.
+ * The versions the item can be reverted to: each recorded one but the current that left the item in
+ * place (not a delete). The API reverts to what a history entry's `after` holds, so a version with no
+ * entry (the first version of items loaded in bulk) is not offered.
  */
-function pastVersions(entries: HistoryEntry[], current: number): PastVersion[] {
-  const out: PastVersion[] = entries.filter((h) => h.version !== current && h.after != null).map((h) => ({ version: h.version, entry: h }));
-  const oldest = entries.reduce<HistoryEntry | null>((o, h) => (!o || h.version < o.version ? h : o), null);
-  if (oldest && oldest.version > 1 && oldest.before != null && !entries.some((h) => h.version === oldest.version - 1)) {
-    out.push({ version: oldest.version - 1, entry: null });
-  }
-  return out;
+function revertibleVersions(entries: HistoryEntry[], current: number): Set<number> {
+  return new Set(entries.filter((h) => h.version !== current && h.after != null).map((h) => h.version));
 }
 
 function History(props: { collection: string; id: string; revision: number; current: number | null; canWrite: boolean; onReverted: () => void }) {
@@ -99,9 +89,7 @@ function History(props: { collection: string; id: string; revision: number; curr
   const { data, error } = useFetch(`${props.collection}/${props.id}#${props.revision}`, (signal) => api.history(props.collection, props.id, signal));
   const [busy, setBusy] = useState(false);
   const [revertError, setRevertError] = useState<string | null>(null);
-  const past = data && props.canWrite && props.current !== null ? pastVersions(data.items, props.current) : [];
-  const revertible = new Set(past.map((p) => p.version));
-  const initial = past.find((p) => p.entry === null);
+  const revertible = data && props.canWrite && props.current !== null ? revertibleVersions(data.items, props.current) : new Set<number>();
 
   const revert = async (version: number) => {
     if (props.current === null) return;
@@ -116,12 +104,6 @@ function History(props: { collection: string; id: string; revision: number; curr
       setBusy(false);
     }
   };
-  const revertButton = (version: number) => (
-    <button type="button" className="link revert" data-testid="revert" data-version={version} disabled={busy}
-      title={t('revertTitle').replace('{v}', String(version))} onClick={() => void revert(version)}>
-      {t('revert')}
-    </button>
-  );
 
   return (
     <section data-testid="history">
@@ -134,15 +116,14 @@ function History(props: { collection: string; id: string; revision: number; curr
           <li key={h.version} data-version={h.version} data-operation={h.operation} data-actor={h.actor}>
             <strong>v{h.version}</strong> {t(`op_${h.operation}`)} · {new Date(h.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')} · {h.actor}
             {h.changed.length > 0 && <div className="muted">{t('changed')}: {h.changed.map(attr).join(', ')}</div>}
-            {revertible.has(h.version) && revertButton(h.version)}
+            {revertible.has(h.version) && (
+              <button type="button" className="link revert" data-testid="revert" data-version={h.version} disabled={busy}
+                title={t('revertTitle').replace('{v}', String(h.version))} onClick={() => void revert(h.version)}>
+                {t('revert')}
+              </button>
+            )}
           </li>
         ))}
-        {initial && (
-          <li key={initial.version} data-version={initial.version} data-operation="initial">
-            <strong>v{initial.version}</strong> <span className="muted">{t('initialVersion')}</span>
-            {revertButton(initial.version)}
-          </li>
-        )}
       </ol>
     </section>
   );
