@@ -54,7 +54,7 @@ function NewKeyForm(props: { parks: NamedZone[]; onCreated: (created: { key: Api
       <form data-testid="new-key-form" onSubmit={submit}>
         <label className="field">
           {t('adm_keyName')}
-          <input type="text" required maxLength={200} data-testid="new-key-name" value={name} onChange={(e) => setName(e.target.value)} />
+          <input type="text" required maxLength={100} data-testid="new-key-name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         <fieldset data-testid="new-key-scopes">
           <legend>{t('adm_scopes')}</legend>

@@ -73,7 +73,7 @@ function NewUserForm(props: { parks: NamedZone[]; onCreated: (user: AdminUser) =
         <ParkPicker parks={props.parks} value={parks} onChange={setParks} testid="new-user-parks" />
         <label className="field">
           {t('adm_department')}
-          <input type="text" maxLength={200} data-testid="new-user-department" value={department} onChange={(e) => setDepartment(e.target.value)} />
+          <input type="text" maxLength={100} data-testid="new-user-department" value={department} onChange={(e) => setDepartment(e.target.value)} />
         </label>
         {error && <p className="error" role="alert" data-testid="new-user-error">{error}</p>}
         <div className="form-actions">
