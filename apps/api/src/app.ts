@@ -1,6 +1,8 @@
 import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from '@parkatlas/db';
+import { registerAuth } from './auth/plugin.ts';
+import { registerAccounts } from './auth/routes.ts';
 import { registerCollection } from './collections/routes.ts';
 import type { Extent } from './collections/checks.ts';
 import { defaultExtent } from './config.ts';
@@ -38,11 +40,8 @@ export interface AppOptions {
   imports?: ImportOptions;
 }
 
-/** Who made a write, for the history; until accounts exist, the caller may name itself. */
-function actorOf(req: FastifyRequest): string {
-  const named = req.headers['x-actor'];
-  return typeof named === 'string' && /^[\p{L}\p{N} ._@-]{1,64}$/u.test(named) ? named : 'anonymous';
-}
+/** Who made a write, for the history: the signed-in user or the API key. */
+const actorOf = (req: FastifyRequest): string => req.identity.actor;
 
 /** Builds the API from its parts. It never listens: server.ts does, tests use inject(). */
 export async function buildApp(options: AppOptions) {
@@ -57,9 +56,11 @@ export async function buildApp(options: AppOptions) {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerSecurity(app, options.corsOrigins);
+  registerAuth(app, options.db);
   await registerOpenApi(app);
   registerHealth(app, options.db);
   registerReadiness(app, options.db, options.lifecycle ?? { draining: false });
+  registerAccounts(app, options.db);
   registerCodes(app, options.db);
   const ctx = { db: options.db, extent: options.extent ?? defaultExtent(), actorOf };
   for (const def of collections) registerCollection(app, def, ctx);

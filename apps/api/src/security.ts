@@ -36,7 +36,7 @@ const HEADERS: Record<string, string> = {
 };
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
-const ALLOWED_HEADERS = 'Content-Type, If-Match, If-None-Match, X-Actor, Authorization, X-Api-Key';
+const ALLOWED_HEADERS = 'Content-Type, If-Match, If-None-Match, X-CSRF-Token, Authorization, X-Api-Key';
 const EXPOSED_HEADERS = 'ETag, Location, Content-Disposition, Link';
 
 export function registerSecurity(app: FastifyInstance, corsOrigins: readonly string[] = []): void {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { migrate, openDb, redactUrl } from '@parkatlas/db';
 import { generateDemoZone, isDatabaseEmpty, loadDemoZone } from '@parkatlas/seeds';
 import { buildApp } from './app.ts';
+import { createFirstAdmin } from './auth/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 const defaultWebDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   app.log.info({ database: where, migrations: applied }, 'database ready');
+  const adminUser = process.env.PARKATLAS_ADMIN_USER ?? 'admin';
+  const admin = await createFirstAdmin(db, adminUser, process.env.PARKATLAS_ADMIN_PASSWORD);
+  if (admin === 'created') app.log.info({ username: adminUser }, 'first admin created from PARKATLAS_ADMIN_PASSWORD');
+  if (admin === 'no-password') app.log.warn('no admin yet: set PARKATLAS_ADMIN_PASSWORD (12+ characters) and restart, or run npm run create-admin -- USERNAME');
   if (config.demo && (await isDatabaseEmpty(db))) {
     const t = Date.now();
     const report = await loadDemoZone(db, generateDemoZone());

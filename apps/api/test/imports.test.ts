@@ -50,7 +50,7 @@ function multipart({ file, fields }: Upload): { body: Buffer; contentType: strin
 
 async function post(upload: Upload, app = t.app) {
   const { body, contentType } = multipart(upload);
-  return app.inject({ method: 'POST', url: '/api/imports', payload: body, headers: { 'content-type': contentType, ...(upload.headers ?? {}) } });
+  return app.inject({ method: 'POST', url: '/api/imports', payload: body, headers: { 'content-type': contentType, ...(upload.headers ?? t.staff.headers) } });
 }
 
 interface Job {
@@ -70,7 +70,7 @@ async function importFile(upload: Upload): Promise<Job> {
   expect(res.statusCode, res.body).toBe(202);
   const { id } = res.json();
   for (let i = 0; i < 600; i++) {
-    const job = (await t.app.inject(`/api/imports/${id}`)).json() as Job;
+    const job = (await t.staff.inject(`/api/imports/${id}`)).json() as Job;
     if (job.status === 'succeeded' || job.status === 'failed') return job;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -136,7 +136,7 @@ describe('imports: round trips', () => {
     await run('ogr2ogr', ['-f', 'GPKG', gpkg, src, '-nln', 'parcels']);
     const before = await parcelTruth();
     const changesBefore = (await tableCounts(t.db)).change;
-    const job = await importFile({ file: { name: 'gdal.gpkg', body: readFileSync(gpkg) }, fields: { collection: 'parcels', mode: 'commit', department: '自然资源和规划局' }, headers: { 'x-actor': 'gdal-test' } });
+    const job = await importFile({ file: { name: 'gdal.gpkg', body: readFileSync(gpkg) }, fields: { collection: 'parcels', mode: 'commit', department: '自然资源和规划局' }, headers: (await t.as('gdal-test')).headers });
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
     expect(job.counts.updated).toBe(before.n);
@@ -144,7 +144,7 @@ describe('imports: round trips', () => {
     expect(after.n).toBe(before.n);
     expect(after.area).toBeCloseTo(before.area, 0);
     expect((await tableCounts(t.db)).change).toBe(changesBefore + before.n);
-    const actors = await t.db.query<{ actor: string; n: number }>(`SELECT actor, count(*)::int AS n FROM change WHERE actor = 'gdal-test' GROUP BY actor`);
+    const actors = await t.db.query<{ actor: string; n: number }>(`SELECT actor, count(*)::int AS n FROM change WHERE actor = 'key:gdal-test' GROUP BY actor`);
     expect(actors.rows[0].n).toBe(before.n);
 
     const shpDir = join(dir, 'gdal-shp');
@@ -200,7 +200,7 @@ describe('imports: upsert, diff and provenance', () => {
     expect(dry.diff.counts.absent).toBe(before.parcel - 1);
     expect(await tableCounts(t.db)).toEqual(before);
 
-    const job = await importFile({ file: { name: 'update.geojson', body: featureCollection(rows) }, fields: { collection: 'parcels', mode: 'commit', department: '园区建设局', verified_at: '2026-03-31' }, headers: { 'x-actor': 'planning-bureau' } });
+    const job = await importFile({ file: { name: 'update.geojson', body: featureCollection(rows) }, fields: { collection: 'parcels', mode: 'commit', department: '园区建设局', verified_at: '2026-03-31' }, headers: (await t.as('planning-bureau')).headers });
     expect(job.status).toBe('succeeded');
     expect(job.counts).toMatchObject({ created: 1, updated: 1 });
     const after = await tableCounts(t.db);
@@ -210,10 +210,10 @@ describe('imports: upsert, diff and provenance', () => {
     const changed = (await t.app.inject(`/api/parcels/${p.id}`)).json();
     expect(changed.properties).toMatchObject({ status: newStatus, department: '园区建设局', verified_at: '2026-03-31', version: p.properties.version as number + 1 });
     const history = (await t.app.inject(`/api/parcels/${p.id}/history`)).json().items;
-    expect(history.at(-1)).toMatchObject({ operation: 'update', actor: 'planning-bureau' });
+    expect(history.at(-1)).toMatchObject({ operation: 'update', actor: 'key:planning-bureau' });
     expect(history.at(-1).changed).toEqual(expect.arrayContaining(['status', 'department', 'verified_at']));
     const created = (await t.app.inject('/api/parcels/IMP-NEW-1/history')).json().items;
-    expect(created).toMatchObject([{ operation: 'create', actor: 'planning-bureau', version: 1 }]);
+    expect(created).toMatchObject([{ operation: 'create', actor: 'key:planning-bureau', version: 1 }]);
     const stored = (await t.app.inject('/api/parcels/IMP-NEW-1')).json();
     expect(stored.properties.area_m2).toBeGreaterThan(9000);
 
@@ -234,7 +234,7 @@ describe('imports: upsert, diff and provenance', () => {
     const job = await importFile({ file: { name: 'enterprises.csv', body: gbk }, fields: { collection: 'enterprises', mode: 'commit', department: '市场监管局' } });
     expect(job.problems).toEqual([]);
     expect(job.status).toBe('succeeded');
-    const e = (await t.app.inject(`/api/enterprises/${code}`)).json();
+    const e = (await t.staff.inject(`/api/enterprises/${code}`)).json();
     expect(e).toMatchObject({ name: '济宁示范检测有限公司', industry: 'M74', high_tech: true, employees: 120, department: '市场监管局', verified_at: new Date().toISOString().slice(0, 10) });
   });
 
@@ -355,7 +355,7 @@ describe('imports: row problems and bad input', () => {
     const restarted = await buildApp({ db: t.db });
     try {
       await restarted.ready();
-      const job = (await restarted.inject('/api/imports/cut-off')).json();
+      const job = (await restarted.inject({ url: '/api/imports/cut-off', headers: t.staff.headers })).json();
       expect(job).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped before this import finished/) });
     } finally {
       await restarted.close();
@@ -363,7 +363,7 @@ describe('imports: row problems and bad input', () => {
   });
 
   it('answers 404 for an unknown job', async () => {
-    const res = await t.app.inject('/api/imports/no-such-job');
+    const res = await t.staff.inject('/api/imports/no-such-job');
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('not_found');
   });

@@ -35,19 +35,19 @@ describe('the pipeline', () => {
 
   it('registers an enquiry with the park derived from the space, dated and attributed', async () => {
     const lead = await newLead({ enterprise: ENTERPRISE_A, contact_name: '张总', contact_phone: '0537-1234567', unit: 'TU1', note: '需要GMP车间' });
-    expect(lead).toMatchObject({ park: 'TP1', stage: 'new', industry: 'C27', created_by: '招商部 李经理' });
+    expect(lead).toMatchObject({ park: 'TP1', stage: 'new', industry: 'C27', created_by: 'key:招商部 李经理' });
     id = lead.id;
-    const got = (await t.app.inject(`/api/leads/${id}`)).json();
+    const got = (await t.staff.inject(`/api/leads/${id}`)).json();
     expect(got.events).toHaveLength(1);
-    expect(got.events[0]).toMatchObject({ from_stage: null, to_stage: 'new', actor: '招商部 李经理', note: '需要GMP车间' });
+    expect(got.events[0]).toMatchObject({ from_stage: null, to_stage: 'new', actor: 'key:招商部 李经理', note: '需要GMP车间' });
   });
 
   it('moves one step at a time, each step recorded', async () => {
     await walkTo(id, ['contacted', 'site_visit', 'negotiating']);
-    const got = (await t.app.inject(`/api/leads/${id}`)).json();
+    const got = (await t.staff.inject(`/api/leads/${id}`)).json();
     expect(got.stage).toBe('negotiating');
     expect(got.events.map((e: { to_stage: string }) => e.to_stage)).toEqual(['new', 'contacted', 'site_visit', 'negotiating']);
-    expect(got.events.every((e: { at: string; actor: string }) => e.at && e.actor === '招商部 李经理')).toBe(true);
+    expect(got.events.every((e: { at: string; actor: string }) => e.at && e.actor === 'key:招商部 李经理')).toBe(true);
   });
 
   it('refuses to move backwards, to skip, or to sign without a lease, changing nothing', async () => {
@@ -93,8 +93,8 @@ describe('the pipeline', () => {
     const lease = (await t.app.inject(`/api/leases/${lead.lease}`)).json();
     expect(lease).toMatchObject({ enterprise: ENTERPRISE_A, unit: 'TU1', start_date: '2026-01-01', end_date: '2028-12-31', rent_cny_m2_month: 38 });
     const history = (await t.app.inject(`/api/leases/${lead.lease}/history`)).json().items;
-    expect(history[0]).toMatchObject({ operation: 'create', actor: '招商部 赵主任' });
-    expect(lead.events.at(-1)).toMatchObject({ from_stage: 'negotiating', to_stage: 'signed', actor: '招商部 赵主任', lease: lead.lease });
+    expect(history[0]).toMatchObject({ operation: 'create', actor: 'key:招商部 赵主任' });
+    expect(lead.events.at(-1)).toMatchObject({ from_stage: 'negotiating', to_stage: 'signed', actor: 'key:招商部 赵主任', lease: lead.lease });
     // Vacancy follows at once: the unit, the building, the search.
     expect((await t.app.inject('/api/units/TU1')).json().status).toBe('leased');
     expect((await post(t, '/api/spaces/search', { parks: ['TP1'], kinds: ['unit'] })).json().items.map((i: { id: string }) => i.id)).not.toContain('TU1');
@@ -136,7 +136,7 @@ describe('two staff signing the same unit at once', () => {
     expect(await leasesOf('TU3')).toBe(1);
     // One signing event, and the loser still negotiating.
     expect((await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lead_event`)).rows[0].n).toBe(eventsBefore + 1);
-    const stages = [(await t.app.inject(`/api/leads/${a.id}`)).json().stage, (await t.app.inject(`/api/leads/${b.id}`)).json().stage].sort();
+    const stages = [(await t.staff.inject(`/api/leads/${a.id}`)).json().stage, (await t.staff.inject(`/api/leads/${b.id}`)).json().stage].sort();
     expect(stages).toEqual(['negotiating', 'signed']);
   });
 
@@ -152,7 +152,7 @@ describe('two staff signing the same unit at once', () => {
 
 describe('pipeline, lists and the service file', () => {
   it('counts leads per stage of a park', async () => {
-    const res = await t.app.inject('/api/leads/pipeline?park=TP1');
+    const res = await t.staff.inject('/api/leads/pipeline?park=TP1');
     expect(res.statusCode, res.body).toBe(200);
     // TP1: the moved-in lead (TU1), the TU2 enquiry left new, TU3 signed + negotiating, TU2 signed.
     expect(res.json()).toEqual({
@@ -160,27 +160,27 @@ describe('pipeline, lists and the service file', () => {
       stages: { new: 1, contacted: 0, site_visit: 0, negotiating: 1, signed: 2, moved_in: 1, lost: 0 },
       total: 5,
     });
-    expect((await t.app.inject('/api/leads/pipeline?park=TP2')).json().stages).toMatchObject({ lost: 1 });
-    const bad = await t.app.inject('/api/leads/pipeline?park=NOPE');
+    expect((await t.staff.inject('/api/leads/pipeline?park=TP2')).json().stages).toMatchObject({ lost: 1 });
+    const bad = await t.staff.inject('/api/leads/pipeline?park=NOPE');
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.field).toBe('park');
   });
 
   it('lists leads by park and stage', async () => {
-    const res = await t.app.inject('/api/leads?park=TP1&stage=signed');
+    const res = await t.staff.inject('/api/leads?park=TP1&stage=signed');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().items.map((l: { unit: string }) => l.unit).sort()).toEqual(['TU2', 'TU3']);
-    expect((await t.app.inject('/api/leads?stage=won')).json().error.field).toBe('stage');
+    expect((await t.staff.inject('/api/leads?stage=won')).json().error.field).toBe('stage');
   });
 
   it("shows an enterprise's enquiries, leases, projects and indicators over time", async () => {
     const before = (await t.app.inject(`/api/enterprises/${ENTERPRISE_A}`)).headers.etag as string;
-    const patch = await t.app.inject({
+    const patch = await (await t.as('经发局')).inject({
       method: 'PATCH', url: `/api/enterprises/${ENTERPRISE_A}`, payload: { revenue_cny: 12_000_000, tax_cny: 800_000, employees: 85 },
-      headers: { 'if-match': before, 'x-actor': '经发局' },
+      headers: { 'if-match': before },
     });
     expect(patch.statusCode, patch.body).toBe(200);
-    const res = await t.app.inject(`/api/enterprises/${ENTERPRISE_A}/file`);
+    const res = await t.staff.inject(`/api/enterprises/${ENTERPRISE_A}/file`);
     expect(res.statusCode, res.body).toBe(200);
     const file = res.json();
     expect(file.enterprise).toMatchObject({ uscc: ENTERPRISE_A, name: '测试药业' });
@@ -188,8 +188,8 @@ describe('pipeline, lists and the service file', () => {
       expect.arrayContaining([['TU1', 'moved_in']]),
     );
     expect(file.leases.map((l: { unit: string; park: string }) => [l.unit, l.park])).toEqual(expect.arrayContaining([['TU1', 'TP1']]));
-    expect(file.indicators.at(-1)).toMatchObject({ revenue_cny: 12_000_000, tax_cny: 800_000, employees: 85, actor: '经发局' });
-    expect((await t.app.inject('/api/enterprises/91370811XXXXXXXXXX/file')).statusCode).toBe(404);
+    expect(file.indicators.at(-1)).toMatchObject({ revenue_cny: 12_000_000, tax_cny: 800_000, employees: 85, actor: 'key:经发局' });
+    expect((await t.staff.inject('/api/enterprises/91370811XXXXXXXXXX/file')).statusCode).toBe(404);
   });
 
   it('refuses bad enquiries, naming the field, writing nothing', async () => {

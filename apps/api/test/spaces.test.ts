@@ -152,7 +152,7 @@ describe('saved searches and alerts', () => {
   afterAll(() => new Promise<void>((r) => hook.close(() => r())));
   const nextWebhook = () => new Promise<void>((r) => (notify = r));
 
-  const inbox = async (owner: string) => (await t.app.inject(`/api/alerts?owner=${encodeURIComponent(owner)}`)).json();
+  const inbox = async (owner: string) => (await t.staff.inject(`/api/alerts?owner=${encodeURIComponent(owner)}`)).json();
   const etag = async (url: string) => (await t.app.inject(url)).headers.etag as string;
 
   it('records what matches when saved, without alerting', async () => {
@@ -164,16 +164,16 @@ describe('saved searches and alerts', () => {
     // TU5 free only from 2099.
     expect(res.json()).toMatchObject({ owner: 'investor a', matches: 3, webhook_url: hookUrl });
     expect((await inbox('investor a')).items).toEqual([]);
-    const list = (await t.app.inject('/api/saved-searches?owner=investor%20a')).json();
+    const list = (await t.staff.inject('/api/saved-searches?owner=investor%20a')).json();
     expect(list.items).toHaveLength(1);
   });
 
   it('alerts when a lease ends, in the inbox and by webhook, once', async () => {
     const lease = (await t.db.query<{ id: number }>(`SELECT id::int AS id FROM lease WHERE unit = 'TU4'`)).rows[0].id;
     const delivered = nextWebhook();
-    const end = await t.app.inject({
+    const end = await t.staff.inject({
       method: 'PATCH', url: `/api/leases/${lease}`, payload: { end_date: '2025-12-31' },
-      headers: { 'if-match': await etag(`/api/leases/${lease}`), 'x-actor': 'staff' },
+      headers: { 'if-match': await etag(`/api/leases/${lease}`), },
     });
     expect(end.statusCode, end.body).toBe(200);
     const box = await inbox('investor a');
@@ -200,9 +200,9 @@ describe('saved searches and alerts', () => {
     await post(t, '/api/saved-searches', { owner: 'agency b', criteria: { parks: ['TP1'], move_in_ready: true, max_area_m2: 200 } });
     await post(t, '/api/saved-searches', { owner: 'agency b', criteria: { kinds: ['parcel'], parks: ['TP1'] } });
     expect((await inbox('agency b')).items).toEqual([]);
-    const fit = await t.app.inject({ method: 'PATCH', url: '/api/units/TU3', payload: { move_in_ready: true }, headers: { 'if-match': await etag('/api/units/TU3') } });
+    const fit = await t.staff.inject({ method: 'PATCH', url: '/api/units/TU3', payload: { move_in_ready: true }, headers: { 'if-match': await etag('/api/units/TU3') } });
     expect(fit.statusCode, fit.body).toBe(200);
-    const release = await t.app.inject({
+    const release = await t.staff.inject({
       method: 'PATCH', url: '/api/parcels/TPC3', payload: { properties: { status: 'available' } }, headers: { 'if-match': await etag('/api/parcels/TPC3') },
     });
     expect(release.statusCode, release.body).toBe(200);
@@ -214,10 +214,10 @@ describe('saved searches and alerts', () => {
   });
 
   it('deletes a saved search with its alerts', async () => {
-    const list = (await t.app.inject('/api/saved-searches?owner=agency%20b')).json().items;
-    for (const s of list) expect((await t.app.inject({ method: 'DELETE', url: `/api/saved-searches/${s.id}` })).statusCode).toBe(204);
+    const list = (await t.staff.inject('/api/saved-searches?owner=agency%20b')).json().items;
+    for (const s of list) expect((await t.staff.inject({ method: 'DELETE', url: `/api/saved-searches/${s.id}` })).statusCode).toBe(204);
     expect((await inbox('agency b')).items).toEqual([]);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/saved-searches/${list[0].id}` })).statusCode).toBe(404);
+    expect((await t.staff.inject({ method: 'DELETE', url: `/api/saved-searches/${list[0].id}` })).statusCode).toBe(404);
   });
 
   it('refuses bad saved searches, naming the field, saving nothing', async () => {
@@ -227,13 +227,19 @@ describe('saved searches and alerts', () => {
       [{ owner: 'x', criteria: { min_area_m2: 10, max_area_m2: 5 } }, 400, 'criteria.max_area_m2'],
       [{ owner: 'x', criteria: { parks: ['NOPE'] } }, 422, 'parks'],
       [{ owner: 'x', criteria: {}, webhook_url: 'ftp://example.org/' }, 400, 'webhook_url'],
-      [{ criteria: {} }, 400, 'owner'],
     ];
     for (const [body, status, field] of cases) {
       const res = await post(t, '/api/saved-searches', body);
       expect(res.statusCode, res.body).toBe(status);
       expect(res.json().error.field).toBe(field);
     }
+    // Only staff may save a search for someone else; the public may not save one at all.
+    const investor = await t.as('investor x', ['read']);
+    const forOther = await investor.inject({ method: 'POST', url: '/api/saved-searches', payload: { owner: 'someone else', criteria: {} } });
+    expect(forOther.statusCode, forOther.body).toBe(403);
+    expect(forOther.json().error).toMatchObject({ code: 'not_owner', field: 'owner' });
+    const anonymous = await t.app.inject({ method: 'POST', url: '/api/saved-searches', payload: { criteria: {} } });
+    expect(anonymous.json().error.code).toBe('unauthenticated');
     expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM saved_search')).rows[0].n).toBe(before);
     expect(await tableCounts(t.db)).toEqual(counts);
   });
@@ -243,7 +249,7 @@ describe('space_unit (kept by triggers)', () => {
   it('agrees with unit, building and parcel_zone after every kind of write', async () => {
     // Writes above moved TU3 to move-in ready and TPC3 to available; now a unit, a building and a park.
     const etag = async (url: string) => (await t.app.inject(url)).headers.etag as string;
-    expect((await t.app.inject({ method: 'PATCH', url: '/api/units/TU2', payload: { rent_cny_m2_month: 41, area_m2: 390 }, headers: { 'if-match': await etag('/api/units/TU2') } })).statusCode).toBe(200);
+    expect((await t.staff.inject({ method: 'PATCH', url: '/api/units/TU2', payload: { rent_cny_m2_month: 41, area_m2: 390 }, headers: { 'if-match': await etag('/api/units/TU2') } })).statusCode).toBe(200);
     await t.db.query(`UPDATE building SET geom = ST_Multi(ST_GeomFromText('POLYGON((117.5016 35.9016,117.5024 35.9016,117.5024 35.9024,117.5016 35.9024,117.5016 35.9016))', 4326)) WHERE code = 'TBA1'`);
     await t.db.query(`UPDATE park SET geom = ST_Multi(ST_GeomFromText('POLYGON((117.53 35.9,117.55 35.9,117.55 35.92,117.53 35.92,117.53 35.9))', 4326)), code = 'TP2' WHERE code = 'TP2'`);
     await t.db.query(`INSERT INTO unit (code, building, floor, kind, area_m2) VALUES ('TU9', 'TBB1', 2, 'office', 99)`);

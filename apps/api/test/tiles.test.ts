@@ -241,10 +241,10 @@ describe('GET /api/tiles/{layer}/{z}/{x}/{y}.mvt', () => {
     const { x, y } = tileAt(p.lon, p.lat, 16);
     const before = await getTile('parcels', 16, x, y);
     const parksBefore = await getTile('parks', 16, x, y);
-    const res = await t.app.inject({
+    const res = await t.staff.inject({
       method: 'PATCH',
       url: `/api/parcels/${p.code}`,
-      headers: { 'if-match': `"${p.version}"`, 'x-actor': 'tiles-test' },
+      headers: { 'if-match': `"${p.version}"` },
       payload: { properties: { status: 'reserved' } },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -265,7 +265,7 @@ describe('GET /api/tiles/{layer}/{z}/{x}/{y}.mvt', () => {
     const { x, y } = tileAt(u.lon, u.lat, 16);
     const rate = (body: Uint8Array) => decode(body).buildings.find((f) => f.properties.code === u.building)!.properties.vacancy_rate as number;
     const before = await getTile('buildings', 16, x, y);
-    const res = await t.app.inject({
+    const res = await t.staff.inject({
       method: 'PATCH',
       url: `/api/units/${u.code}`,
       headers: { 'if-match': `"${u.version}"` },

@@ -20,7 +20,8 @@ const newParcel = (code: string, x = 116.0, y = 34.6) => ({
 
 describe('create', () => {
   it('creates a parcel, stores it with a counter-clockwise ring, and records who did it', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-CREATE-1'), headers: { 'x-actor': '规划科 王工' } });
+    const planner = await t.as('规划科 王工');
+    const res = await planner.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-CREATE-1') });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.headers.location).toBe('/api/parcels/W-CREATE-1');
     expect(res.headers.etag).toBe('"1"');
@@ -37,14 +38,14 @@ describe('create', () => {
     expect(f.properties.area_m2).toBeLessThan(11000);
     const history = (await t.app.inject('/api/parcels/W-CREATE-1/history')).json().items;
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ version: 1, operation: 'create', actor: '规划科 王工', before: null });
+    expect(history[0]).toMatchObject({ version: 1, operation: 'create', actor: 'key:规划科 王工', before: null });
     expect(history[0].after.properties.code).toBe('W-CREATE-1');
   });
 
   it('refuses a second parcel with the same code (409) and writes nothing', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DUP') });
+    await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DUP') });
     const before = await tableCounts(t.db);
-    const res = await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DUP', 116.01) });
+    const res = await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DUP', 116.01) });
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({ code: 'already_exists', field: 'code' });
     expect(await tableCounts(t.db)).toEqual(before);
@@ -52,7 +53,7 @@ describe('create', () => {
 
   it('creates plain items (an enterprise, then a lease of a vacant unit) and gives the lease its id', async () => {
     const uscc = '91350100M000100Y43';
-    const e = await t.app.inject({ method: 'POST', url: '/api/enterprises', payload: { uscc, name: '济宁测试科技有限公司', industry: 'I65', high_tech: true } });
+    const e = await t.staff.inject({ method: 'POST', url: '/api/enterprises', payload: { uscc, name: '济宁测试科技有限公司', industry: 'I65', high_tech: true } });
     expect(e.statusCode, e.body).toBe(201);
     // A unit vacant today with no lease ahead of it.
     const free = (await t.db.query<{ unit: string; today: string }>(
@@ -61,14 +62,14 @@ describe('create', () => {
        ORDER BY o.unit LIMIT 1`,
     )).rows[0];
     const unit = free.unit;
-    const l = await t.app.inject({ method: 'POST', url: '/api/leases', payload: { enterprise: uscc, unit, start_date: free.today, end_date: '2099-12-31' } });
+    const l = await t.staff.inject({ method: 'POST', url: '/api/leases', payload: { enterprise: uscc, unit, start_date: free.today, end_date: '2099-12-31' } });
     expect(l.statusCode, l.body).toBe(201);
     expect(l.json()).toMatchObject({ enterprise: uscc, unit, status: 'active' });
     expect(l.headers.location).toBe(`/api/leases/${l.json().id}`);
     const u = (await t.app.inject(`/api/units/${unit}`)).json();
     expect(u).toMatchObject({ status: 'leased', tenant: uscc });
     // The same unit cannot be let twice over overlapping days.
-    const twice = await t.app.inject({ method: 'POST', url: '/api/leases', payload: { enterprise: uscc, unit, start_date: '2030-01-01' } });
+    const twice = await t.staff.inject({ method: 'POST', url: '/api/leases', payload: { enterprise: uscc, unit, start_date: '2030-01-01' } });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.code).toBe('overlapping_dates');
   });
@@ -76,26 +77,26 @@ describe('create', () => {
 
 describe('update', () => {
   it('needs If-Match (428), refuses a stale one (412), applies a current one', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-PATCH-1', 116.02) });
+    await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-PATCH-1', 116.02) });
     const patch = { properties: { status: 'reserved', name: '预留地块' } };
-    const none = await t.app.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-1', payload: patch });
+    const none = await t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-1', payload: patch });
     expect(none.statusCode).toBe(428);
     expect(none.json().error).toMatchObject({ code: 'precondition_required', field: 'if-match' });
-    const ok = await t.app.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-1', payload: patch, headers: { 'if-match': '"1"' } });
+    const ok = await t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-1', payload: patch, headers: { 'if-match': '"1"' } });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.headers.etag).toBe('"2"');
     expect(ok.json().properties).toMatchObject({ status: 'reserved', name: '预留地块', land_use: 'M1', agreed_start_date: '2025-03-01' });
-    const stale = await t.app.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-1', payload: { properties: { status: 'idle' } }, headers: { 'if-match': '"1"' } });
+    const stale = await t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-1', payload: { properties: { status: 'idle' } }, headers: { 'if-match': '"1"' } });
     expect(stale.statusCode).toBe(412);
     expect(stale.json().error.code).toBe('version_mismatch');
     expect((await t.app.inject('/api/parcels/W-PATCH-1')).json().properties.status).toBe('reserved');
   });
 
   it('merges like OGC API Features Part 4: null clears a field, absent fields stay, geometry may change alone', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-PATCH-2', 116.03) });
-    const cleared = await t.app.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-2', payload: { properties: { agreed_completion_date: null } }, headers: { 'if-match': '"1"' } });
+    await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-PATCH-2', 116.03) });
+    const cleared = await t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-2', payload: { properties: { agreed_completion_date: null } }, headers: { 'if-match': '"1"' } });
     expect(cleared.json().properties).toMatchObject({ agreed_completion_date: null, agreed_start_date: '2025-03-01', status: 'available' });
-    const moved = await t.app.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-2', payload: { geometry: square(116.03, 34.6, 0.002) }, headers: { 'if-match': '"2"' } });
+    const moved = await t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-PATCH-2', payload: { geometry: square(116.03, 34.6, 0.002) }, headers: { 'if-match': '"2"' } });
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json().properties.area_m2).toBeGreaterThan(36000);
     const history = (await t.app.inject('/api/parcels/W-PATCH-2/history')).json().items;
@@ -105,8 +106,8 @@ describe('update', () => {
   });
 
   it('lets exactly one of two edits made from the same version win; the other gets 412', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-RACE', 116.04) });
-    const edit = (status: string) => t.app.inject({ method: 'PATCH', url: '/api/parcels/W-RACE', payload: { properties: { status } }, headers: { 'if-match': '"1"' } });
+    await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-RACE', 116.04) });
+    const edit = (status: string) => t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-RACE', payload: { properties: { status } }, headers: { 'if-match': '"1"' } });
     const results = await Promise.all([edit('reserved'), edit('idle'), edit('occupied')]);
     const codes = results.map((r) => r.statusCode).sort();
     expect(codes).toEqual([200, 412, 412]);
@@ -116,8 +117,8 @@ describe('update', () => {
   });
 
   it('cannot change an id through PATCH', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-ID', 116.05) });
-    const res = await t.app.inject({ method: 'PATCH', url: '/api/parcels/W-ID', payload: { properties: { code: 'W-ID-2' } }, headers: { 'if-match': '"1"' } });
+    await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-ID', 116.05) });
+    const res = await t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-ID', payload: { properties: { code: 'W-ID-2' } }, headers: { 'if-match': '"1"' } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.field).toBe('properties.code');
   });
@@ -126,27 +127,27 @@ describe('update', () => {
     const park = (await t.db.query<{ code: string; x: number; y: number }>(
       'SELECT code, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM park ORDER BY code LIMIT 1',
     )).rows[0];
-    await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-MOVE', 116.06) });
+    await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-MOVE', 116.06) });
     expect((await t.app.inject('/api/parcels/W-MOVE')).json().properties.park).toBeNull();
     const tiny = { type: 'Polygon', coordinates: [[[park.x - 0.00005, park.y - 0.00005], [park.x + 0.00005, park.y - 0.00005], [park.x + 0.00005, park.y + 0.00005], [park.x - 0.00005, park.y + 0.00005], [park.x - 0.00005, park.y - 0.00005]]] };
-    const moved = await t.app.inject({ method: 'PATCH', url: '/api/parcels/W-MOVE', payload: { geometry: tiny }, headers: { 'if-match': '"1"' } });
+    const moved = await t.staff.inject({ method: 'PATCH', url: '/api/parcels/W-MOVE', payload: { geometry: tiny }, headers: { 'if-match': '"1"' } });
     expect(moved.json().properties.park).toBe(park.code);
   });
 });
 
 describe('delete', () => {
   it('needs a current If-Match, then removes the item and keeps its history', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DEL', 116.07) });
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/parcels/W-DEL' })).statusCode).toBe(428);
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/parcels/W-DEL', headers: { 'if-match': '"7"' } })).statusCode).toBe(412);
-    const res = await t.app.inject({ method: 'DELETE', url: '/api/parcels/W-DEL', headers: { 'if-match': '"1"' } });
+    await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DEL', 116.07) });
+    expect((await t.staff.inject({ method: 'DELETE', url: '/api/parcels/W-DEL' })).statusCode).toBe(428);
+    expect((await t.staff.inject({ method: 'DELETE', url: '/api/parcels/W-DEL', headers: { 'if-match': '"7"' } })).statusCode).toBe(412);
+    const res = await t.staff.inject({ method: 'DELETE', url: '/api/parcels/W-DEL', headers: { 'if-match': '"1"' } });
     expect(res.statusCode).toBe(204);
     expect((await t.app.inject('/api/parcels/W-DEL')).statusCode).toBe(404);
     const history = (await t.app.inject('/api/parcels/W-DEL/history')).json().items;
     expect(history.map((h: { operation: string }) => h.operation)).toEqual(['create', 'delete']);
     expect(history[1].after).toBeNull();
     // Created again, it continues its history instead of reusing version 1.
-    const again = await t.app.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DEL', 116.07) });
+    const again = await t.staff.inject({ method: 'POST', url: '/api/parcels', payload: newParcel('W-DEL', 116.07) });
     expect(again.headers.etag).toBe('"3"');
   });
 
@@ -155,7 +156,7 @@ describe('delete', () => {
       'SELECT b.parcel, p.version FROM building b JOIN parcel p ON p.code = b.parcel LIMIT 1',
     )).rows[0];
     const before = await tableCounts(t.db);
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/parcels/${parcel.parcel}`, headers: { 'if-match': `"${parcel.version}"` } });
+    const res = await t.staff.inject({ method: 'DELETE', url: `/api/parcels/${parcel.parcel}`, headers: { 'if-match': `"${parcel.version}"` } });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('in_use');
     expect(await tableCounts(t.db)).toEqual(before);

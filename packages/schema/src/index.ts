@@ -6,3 +6,4 @@ export * from './uscc.ts';
 export * from './stats.ts';
 export * from './spaces.ts';
 export * from './leads.ts';
+export * from './auth.ts';

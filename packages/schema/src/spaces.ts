@@ -106,10 +106,10 @@ export const spaceSearchResponse = z.object({
 
 // ── saved searches and alerts ──────────────────────────────────────────────────────────────────────
 
-const owner = z.string().regex(/^[\p{L}\p{N} ._@-]{1,64}$/u, '1 to 64 letters, digits, spaces or . _ @ -');
+const owner = z.string().regex(/^[\p{L}\p{N} ._@:-]{1,70}$/u, '1 to 70 letters, digits, spaces or . _ @ : -');
 
 export const savedSearchInput = z.strictObject({
-  owner,
+  owner: owner.optional().describe('Whose search (default: your own; only staff may name another owner)'),
   name: z.string().max(200).optional(),
   criteria: spaceSearchCriteria,
   webhook_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
@@ -143,7 +143,7 @@ export const alertItem = z.object({
   webhook_status: z.string().nullable(),
 });
 export const alertQuery = z.strictObject({
-  owner,
+  owner: owner.optional().describe('Whose inbox (default: your own)'),
   unread: z.enum(['true', 'false']).optional().describe('true: only unread alerts'),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });

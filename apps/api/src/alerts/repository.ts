@@ -77,6 +77,10 @@ export async function listAlerts(q: Queryable, owner: string, unreadOnly: boolea
   return { items: items.rows, unread: unread.rows[0].n };
 }
 
+export async function alertOwner(q: Queryable, id: number): Promise<string | undefined> {
+  return (await q.query<{ owner: string }>(`SELECT owner FROM alert WHERE id = $1::bigint`, [id])).rows[0]?.owner;
+}
+
 export async function markAlertRead(q: Queryable, id: number): Promise<AlertRow> {
   const r = await q.query(`UPDATE alert SET read_at = coalesce(read_at, now()) WHERE id = $1::bigint`, [id]);
   if (r.rowCount === 0) throw notFound('alert', String(id));

@@ -6,6 +6,8 @@ export interface Filter {
   schema: z.ZodType;
   /** The condition on the collection's view `v`; `p` is the placeholder ($n) holding the parsed value. */
   sql: (p: string) => string;
+  /** The filter reads a sensitive field: only readers who see that field may use it. */
+  sensitive?: boolean;
 }
 
 /** Fields whose value names a row elsewhere; their USCC or code is checked before writing. */
@@ -35,6 +37,10 @@ export interface CollectionDef {
   filters: Record<string, Filter>;
   /** Columns of the view a list may sort on; all NOT NULL so keyset paging is exact. */
   sortable: readonly string[];
+  /** Attributes hidden from readers without read-sensitive (auth/visibility.ts). */
+  sensitive?: readonly string[];
+  /** SQL over the view `v` giving a row's park, for staff limited to some parks; absent: zone-wide rows. */
+  parkSql?: string;
   /** Domain rules beyond the shape: codes, references, containment (422 when broken). */
   checks?: Check[];
 }

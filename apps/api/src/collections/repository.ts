@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '@parkatlas/db';
+import { attributeSql, type FieldAccess, type Writer } from '../auth/visibility.ts';
 import { ApiProblem, notFound } from '../errors.ts';
 import type { CollectionDef } from './definition.ts';
 
@@ -28,6 +29,7 @@ export function parseItem(def: CollectionDef, item: Item): ParsedItem {
 }
 
 export interface ListQuery {
+  access: FieldAccess;
   filters: Record<string, unknown>;
   bbox?: [number, number, number, number];
   limit: number;
@@ -45,11 +47,16 @@ class Params {
 }
 
 /**
- * The SELECT that serializes items. Attributes are exactly the keys of the collection's response
- * schema, read from its view; geometry is GeoJSON written by PostGIS with 7 decimals (about 1 cm).
+ * The SELECT that serializes items. Attributes are the keys of the collection's response schema
+ * that `access` may see, read from its view; geometry is GeoJSON written by PostGIS with 7 decimals
+ * (about 1 cm).
  */
-export function selectItems(def: CollectionDef, extra = ''): string {
-  const attributes = `json_build_object(${Object.keys(def.properties.shape).map((k) => `'${k}', v.${k}`).join(', ')})`;
+export function selectItems(def: CollectionDef, access: FieldAccess, extra = ''): string {
+  const shown = Object.keys(def.properties.shape).flatMap((k) => {
+    const sql = attributeSql(def, k, access);
+    return sql === undefined ? [] : [`'${k}', ${sql}`];
+  });
+  const attributes = `json_build_object(${shown.join(', ')})`;
   const json = def.geometry
     ? `json_build_object('type', 'Feature', 'id', v.${def.idColumn}, 'geometry', ST_AsGeoJSON(v.geom, 7)::json, 'properties', ${attributes})::text`
     : `${attributes}::text`;
@@ -80,7 +87,7 @@ export async function listItems(db: Queryable, def: CollectionDef, q: ListQuery)
     );
   }
   const sql =
-    selectItems(def, `, v.${column} AS "sortKey"`) +
+    selectItems(def, q.access, `, v.${column} AS "sortKey"`) +
     (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY v.${column} ${order}` +
     (column === def.idColumn ? '' : `, v.${def.idColumn} ${order}`) +
@@ -90,9 +97,24 @@ export async function listItems(db: Queryable, def: CollectionDef, q: ListQuery)
   return { items: more ? r.rows.slice(0, q.limit) : r.rows, more };
 }
 
-export async function getItem(db: Queryable, def: CollectionDef, id: string | number): Promise<Item | undefined> {
-  const r = await db.query<Item>(`${selectItems(def)} WHERE v.${def.idColumn} = $1`, [id]);
+export async function getItem(db: Queryable, def: CollectionDef, id: string | number, access: FieldAccess = 'all'): Promise<Item | undefined> {
+  const r = await db.query<Item>(`${selectItems(def, access)} WHERE v.${def.idColumn} = $1`, [id]);
   return r.rows[0];
+}
+
+/**
+ * Staff limited to some parks may only touch rows in them, before and after their change (so they
+ * can neither edit another park's row nor move one of theirs out).
+ */
+async function checkScope(q: Queryable, def: CollectionDef, id: string | number, who: Writer): Promise<void> {
+  if (who.parks === null) return;
+  const park = def.parkSql
+    ? (await q.query<{ park: string | null }>(`SELECT (${def.parkSql}) AS park FROM ${def.view} v WHERE v.${def.idColumn} = $1`, [id])).rows[0]?.park
+    : undefined;
+  if (park == null || !who.parks.includes(park)) {
+    const where = def.parkSql ? (park ? `is in park ${park}` : 'is in no park') : 'belongs to the whole zone';
+    throw new ApiProblem(403, 'outside_scope', `${def.label} '${id}' ${where}; ${who.actor} may change only parks ${who.parks.join(', ')}`, 'park');
+  }
 }
 
 /** The stored version of a row, locked until the transaction ends so no other write can slip in. */
@@ -129,7 +151,7 @@ async function nextVersion(q: Queryable, def: CollectionDef, id: string | number
 async function recordChange(
   q: Queryable,
   def: CollectionDef,
-  change: { id: string | number; version: number; operation: 'create' | 'update' | 'delete'; actor: string; before?: Item; after?: Item },
+  change: { id: string | number; version: number; operation: HistoryEntry['operation']; actor: string; before?: Item; after?: Item },
 ): Promise<void> {
   const snapshot = (i?: Item) => {
     if (!i) return null;
@@ -148,7 +170,7 @@ export async function createItem(
   db: Db,
   def: CollectionDef,
   row: Record<string, unknown>,
-  actor: string,
+  who: Writer,
   check: (q: Queryable) => Promise<void>,
 ): Promise<Item> {
   return db.tx(async (q) => {
@@ -164,9 +186,10 @@ export async function createItem(
       p.values,
     );
     const id = r.rows[0].id;
+    await checkScope(q, def, id, who);
     const after = (await getItem(q, def, id))!;
-    await recordChange(q, def, { id, version, operation: 'create', actor, after });
-    return after;
+    await recordChange(q, def, { id, version, operation: 'create', actor: who.actor, after });
+    return shownTo(q, def, id, who, after);
   });
 }
 
@@ -180,13 +203,15 @@ export async function updateItem(
   id: string | number,
   expectedVersion: number | '*',
   merge: (before: ParsedItem) => Record<string, unknown>,
-  actor: string,
+  who: Writer,
   check: (q: Queryable, row: Record<string, unknown>) => Promise<void>,
+  operation: 'update' | 'revert' = 'update',
 ): Promise<Item> {
   return db.tx(async (q) => {
     const current = await lockVersion(q, def, id);
     if (current === undefined) throw notFound(def.label, String(id));
     if (expectedVersion !== '*' && current !== expectedVersion) throw staleVersion(current, expectedVersion);
+    await checkScope(q, def, id, who);
     const before = (await getItem(q, def, id))!;
     const row = merge(parseItem(def, before));
     await check(q, row);
@@ -197,20 +222,27 @@ export async function updateItem(
       `UPDATE ${def.table} SET ${set} version = version + 1, updated_at = now() WHERE ${def.idColumn} = ${p.add(id)}`,
       p.values,
     );
+    await checkScope(q, def, id, who);
     const after = (await getItem(q, def, id))!;
-    await recordChange(q, def, { id, version: current + 1, operation: 'update', actor, before, after });
-    return after;
+    await recordChange(q, def, { id, version: current + 1, operation, actor: who.actor, before, after });
+    return shownTo(q, def, id, who, after);
   });
 }
 
-export async function deleteItem(db: Db, def: CollectionDef, id: string | number, expectedVersion: number | '*', actor: string): Promise<void> {
+/** The item as its writer may see it: the full row, or read again without what they may not see. */
+async function shownTo(q: Queryable, def: CollectionDef, id: string | number, who: Writer, full: Item): Promise<Item> {
+  return who.access === 'all' || !def.sensitive ? full : (await getItem(q, def, id, who.access))!;
+}
+
+export async function deleteItem(db: Db, def: CollectionDef, id: string | number, expectedVersion: number | '*', who: Writer): Promise<void> {
   await db.tx(async (q) => {
     const current = await lockVersion(q, def, id);
     if (current === undefined) throw notFound(def.label, String(id));
     if (expectedVersion !== '*' && current !== expectedVersion) throw staleVersion(current, expectedVersion);
+    await checkScope(q, def, id, who);
     const before = (await getItem(q, def, id))!;
     await q.query(`DELETE FROM ${def.table} WHERE ${def.idColumn} = $1`, [id]);
-    await recordChange(q, def, { id, version: current + 1, operation: 'delete', actor, before });
+    await recordChange(q, def, { id, version: current + 1, operation: 'delete', actor: who.actor, before });
   });
 }
 
@@ -225,7 +257,7 @@ function staleVersion(current: number, expected: number): ApiProblem {
 
 export interface HistoryEntry {
   version: number;
-  operation: 'create' | 'update' | 'delete';
+  operation: 'create' | 'update' | 'delete' | 'revert';
   actor: string;
   at: string;
   before: unknown;

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db, Queryable } from '@parkatlas/db';
-import { apiError, bboxParam } from '@parkatlas/schema';
+import { apiError, bboxParam, revertInput } from '@parkatlas/schema';
+import { checkFilters, fieldAccess, visibleProperties, writerOf } from '../auth/visibility.ts';
 import { ApiProblem, notFound } from '../errors.ts';
 import { checkGeometry, type Extent } from './checks.ts';
 import type { CollectionDef } from './definition.ts';
@@ -38,7 +39,10 @@ function encodeCursor(sort: string, item: Item): string {
 function decodeCursor(cursor: string, sort: string): [unknown, string | number] {
   try {
     const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (c.s === sort && Array.isArray(c.k) && c.k.length === 2) return c.k;
+    // Keys go back to the database as text, parsed there as the column's type: a forged key of another
+    // JSON type (true, {}, 1e308 for a date) would otherwise fail in the driver as a 500, not a 4xx.
+    const key = (k: unknown) => typeof k === 'string' || (typeof k === 'number' && Number.isFinite(k));
+    if (c.s === sort && Array.isArray(c.k) && c.k.length === 2 && c.k.every(key)) return [String(c.k[0]), String(c.k[1])];
   } catch {
     // fall through to the error below
   }
@@ -77,8 +81,12 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
 
   // Items arrive serialized by the database (see repository.ts) and are sent as they are.
   const contentType = spatial ? 'application/geo+json; charset=utf-8' : 'application/json; charset=utf-8';
-  const send = (reply: FastifyReply, status: number, item: Item) =>
-    (reply as FastifyReply).status(status).header('etag', etagOf(item)).type(contentType).send(item.json);
+  // What an item shows depends on who reads it when the collection has sensitive fields.
+  const vary = def.sensitive ? 'Cookie, Authorization, X-Api-Key' : undefined;
+  const send = (reply: FastifyReply, status: number, item: Item) => {
+    if (vary) reply.header('vary', vary);
+    return (reply as FastifyReply).status(status).header('etag', etagOf(item)).type(contentType).send(item.json);
+  };
   const runChecks = async (q: Queryable, row: Record<string, unknown>, geometry: unknown) => {
     if (spatial && geometry !== undefined) await checkGeometry(q, geometry, ctx.extent);
     for (const check of def.checks ?? []) await check(q, row, geometry);
@@ -89,7 +97,10 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     schema: { tags, summary: `List ${def.name}`, querystring: listQuery, response: { 200: listSchema, 400: apiError } },
   }, async (req, reply) => {
     const { limit, cursor, sort, bbox, ...filters } = req.query as Record<string, unknown> & { limit: number; sort: string; cursor?: string; bbox?: [number, number, number, number] };
+    const access = fieldAccess(req.identity);
+    checkFilters(def, filters, access);
     const { items, more } = await listItems(ctx.db, def, {
+      access,
       filters,
       bbox,
       limit,
@@ -101,13 +112,14 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     const body = spatial
       ? `{"type":"FeatureCollection","numberReturned":${items.length},"next":${next},"features":[${list}]}`
       : `{"next":${next},"items":[${list}]}`;
+    if (vary) reply.header('vary', vary);
     return (reply as FastifyReply).type(contentType).send(body);
   });
 
   r.get(`/api/${def.name}/:id`, {
     schema: { tags, summary: `One ${def.label}`, params: idParam, response: { 200: itemSchema, 404: apiError } },
   }, async (req, reply) => {
-    const item = await getItem(ctx.db, def, req.params.id);
+    const item = await getItem(ctx.db, def, req.params.id, fieldAccess(req.identity));
     if (!item) throw notFound(def.label, String(req.params.id));
     if (req.headers['if-none-match'] === etagOf(item)) return (reply as FastifyReply).status(304).header('etag', etagOf(item)).send();
     return send(reply, 200, item);
@@ -121,7 +133,7 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     if (spatial && body.id !== undefined && body.id !== row[def.idColumn]) {
       throw new ApiProblem(422, 'id_mismatch', `Feature id '${body.id}' differs from properties.${def.idColumn} '${row[def.idColumn]}'`, 'id');
     }
-    const item = await createItem(ctx.db, def, row, ctx.actorOf(req), (q) => runChecks(q, row, row.geometry));
+    const item = await createItem(ctx.db, def, row, writerOf(req.identity), (q) => runChecks(q, row, row.geometry));
     reply.header('location', `/api/${def.name}/${encodeURIComponent(String(item.id))}`);
     return send(reply, 201, item);
   });
@@ -144,20 +156,20 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
       const row: Record<string, unknown> = { ...merged.data, [def.idColumn]: before.id };
       if (spatial && body.geometry !== undefined) row.geometry = body.geometry;
       return row;
-    }, ctx.actorOf(req), (q, row) => runChecks(q, row, row.geometry));
+    }, writerOf(req.identity), (q, row) => runChecks(q, row, row.geometry));
     return send(reply, 200, item);
   });
 
   r.delete(`/api/${def.name}/:id`, {
     schema: { tags, summary: `Delete a ${def.label} (needs If-Match)`, params: idParam, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
-    await deleteItem(ctx.db, def, req.params.id, expectedVersion(req), ctx.actorOf(req));
+    await deleteItem(ctx.db, def, req.params.id, expectedVersion(req), writerOf(req.identity));
     return (reply as FastifyReply).status(204).send();
   });
 
   const historyEntry = z.object({
     version: z.number(),
-    operation: z.enum(['create', 'update', 'delete']),
+    operation: z.enum(['create', 'update', 'delete', 'revert']),
     actor: z.string(),
     at: z.string(),
     changed: z.array(z.string()).describe('Attributes (and geometry) that differ from the version before'),
@@ -166,10 +178,40 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
   });
   r.get(`/api/${def.name}/:id/history`, {
     schema: { tags, summary: `Every version of a ${def.label}`, params: idParam, response: { 200: z.object({ items: z.array(historyEntry) }), 404: apiError } },
-  }, async (req) => {
+  }, async (req, reply) => {
     const entries = await itemHistory(ctx.db, def, req.params.id);
     if (entries.length === 0 && !(await getItem(ctx.db, def, req.params.id))) throw notFound(def.label, String(req.params.id));
-    return { items: entries.map((e) => ({ ...e, changed: changedFields(e.before, e.after) })) };
+    const access = fieldAccess(req.identity);
+    const shown = (s: unknown) => (s ? { ...(s as object), properties: visibleProperties(def, (s as Snapshot)!.properties ?? null, access) } : s);
+    if (vary) reply.header('vary', vary);
+    return {
+      items: entries.map((e) => {
+        const [before, after] = [shown(e.before), shown(e.after)];
+        return { ...e, before, after, changed: changedFields(before, after) };
+      }),
+    };
+  });
+
+  r.post(`/api/${def.name}/:id/revert`, {
+    schema: {
+      tags, summary: `Bring a ${def.label} back to an earlier version (needs If-Match)`,
+      description: 'Writes the attributes and geometry the item had after that version as a new version, recorded in the history as a revert by you.',
+      params: idParam, body: revertInput, response: { 200: itemSchema, ...errors },
+    },
+  }, async (req, reply) => {
+    const expected = expectedVersion(req);
+    const entry = (await itemHistory(ctx.db, def, req.params.id)).find((e) => e.version === req.body.version);
+    const snapshot = entry?.after as Snapshot;
+    if (!snapshot?.properties) {
+      throw new ApiProblem(422, 'unknown_version', `${def.label} '${req.params.id}' has no version ${req.body.version} to go back to (see its history)`, 'version');
+    }
+    const item = await updateItem(ctx.db, def, req.params.id, expected, () => {
+      const row: Record<string, unknown> = Object.fromEntries(Object.keys(writable.shape).map((k) => [k, snapshot.properties![k] ?? null]));
+      row[def.idColumn] = req.params.id;
+      if (spatial) row.geometry = snapshot.geometry;
+      return row;
+    }, writerOf(req.identity), (q, row) => runChecks(q, row, row.geometry), 'revert');
+    return send(reply, 200, item);
   });
 }
 

@@ -17,7 +17,8 @@ import { apiError, bboxParam } from '@parkatlas/schema';
 import type { CollectionDef } from '../collections/definition.ts';
 import { ApiProblem } from '../errors.ts';
 import { collections } from '../routes/collections.ts';
-import { catalog, type CollectionInfo } from '../ogc/catalog.ts';
+import { checkFilters, fieldAccess } from '../auth/visibility.ts';
+import { catalog, infoFor, type CollectionInfo } from '../ogc/catalog.ts';
 import { parseCrs, STORAGE_CRS, type CrsDef } from '../ogc/crs.ts';
 import { parseCql2 } from '../ogc/cql2.ts';
 import { writeGeoPackage, type SrsInfo } from './gpkg.ts';
@@ -143,7 +144,9 @@ function registerExport(app: FastifyInstance, db: Db, def: CollectionDef): void 
     if (crs.srid !== 4326 && (format === 'geojson' || format === 'kml')) {
       throw new ApiProblem(400, 'invalid_crs', `${format} is always longitude/latitude on WGS 84 (its standard says so); crs applies to csv, gpkg and shp`, 'crs');
     }
-    const info = (await catalog(db)).get(def.name)!;
+    const access = fieldAccess(req.identity);
+    checkFilters(def, filters, access);
+    const info = infoFor((await catalog(db)).get(def.name)!, access);
     const q: ExportQuery = {
       filters,
       bbox,

@@ -66,7 +66,7 @@ export async function commitRows(
   await q.query(`UPDATE import_stage s SET existed = EXISTS (SELECT 1 FROM ${t} x WHERE x.${id} = s.id)`);
   await q.query(
     `CREATE TEMP TABLE import_before ON COMMIT DROP AS
-     SELECT b.id::text AS id, b.json FROM (${selectItems(def)} WHERE v.${id} IN (SELECT id FROM import_stage WHERE existed)) b`,
+     SELECT b.id::text AS id, b.json FROM (${selectItems(def, 'all')} WHERE v.${id} IN (SELECT id FROM import_stage WHERE existed)) b`,
   );
 
   lap('write_lock');
@@ -94,7 +94,7 @@ export async function commitRows(
     `INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
      SELECT $1, a.id::text, a.version, CASE WHEN b.id IS NULL THEN 'create' ELSE 'update' END, $2,
             CASE WHEN b.id IS NULL THEN NULL ELSE ${snapshot(def, 'b.json')} END, ${snapshot(def, 'a.json')}
-     FROM (${selectItems(def)} WHERE v.${id} IN (SELECT id FROM import_stage)) a
+     FROM (${selectItems(def, 'all')} WHERE v.${id} IN (SELECT id FROM import_stage)) a
      LEFT JOIN import_before b ON b.id = a.id::text
      ORDER BY a.id`,
     [t, actor],

@@ -78,9 +78,11 @@ export async function registerImports(app: FastifyInstance, ctx: CollectionConte
         tags: ['imports'],
         summary: 'Start a bulk import (multipart: file, collection, mode, crs, department, verified_at)',
         description: 'GeoJSON, CSV (WKT or lon/lat columns), zipped Shapefile or GeoPackage. Answers 202 with the job id; GET /api/imports/{id} reports it.',
-        response: { 202: z.object({ id: z.string() }), 400: apiError, 413: apiError, 415: apiError, 422: apiError },
+        response: { 202: z.object({ id: z.string() }), 400: apiError, 401: apiError, 403: apiError, 413: apiError, 415: apiError, 422: apiError },
       },
     }, async (req, reply) => {
+      // An import upserts rows anywhere in the zone, and its diff shows every field: not for staff limited to some parks.
+      if (req.identity.parks !== null) throw new ApiProblem(403, 'outside_scope', `${req.identity.actor} is limited to parks ${req.identity.parks.join(', ')}; imports are zone-wide`, 'collection');
       if (!req.isMultipart()) throw new ApiProblem(415, 'unsupported_media_type', 'send multipart/form-data with a file and the form fields', 'content-type');
       const { file, fileName, fields } = await readForm(req, maxBytes);
       const parsedForm = form.safeParse(fields);
@@ -110,6 +112,8 @@ export async function registerImports(app: FastifyInstance, ctx: CollectionConte
   });
 
   app.withTypeProvider<ZodTypeProvider>().get('/api/imports/:id', {
+    // A job shows the rows it read and the diff, sensitive fields included: importers only.
+    config: { access: 'write' },
     schema: {
       tags: ['imports'],
       summary: 'An import job: status, progress, counts, problems and diff',

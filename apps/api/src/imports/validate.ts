@@ -245,7 +245,7 @@ export async function diffRows(
   const candidates = rows.filter((r) => r.id);
   for (let i = 0; i < candidates.length; i += BATCH) {
     const batch = candidates.slice(i, i + BATCH);
-    const r = await q.query<{ id: string; json: string }>(`${selectItems(def)} WHERE v.${def.idColumn} = ANY($1::text[])`, [batch.map((x) => x.id)]);
+    const r = await q.query<{ id: string; json: string }>(`${selectItems(def, 'all')} WHERE v.${def.idColumn} = ANY($1::text[])`, [batch.map((x) => x.id)]);
     const stored = new Map(r.rows.map((x) => [String(x.id), JSON.parse(x.json)]));
     for (const row of batch) {
       const item = stored.get(row.id);

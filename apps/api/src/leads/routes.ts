@@ -12,13 +12,17 @@ const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Num
 const PIPELINE = `new → contacted → site_visit → negotiating → signed → moved_in, one step at a time, or lost (with a
 reason) before signing. Signing needs the lease terms and creates the lease in the same transaction; if the
 space is already let over those days, 409 and nothing is written. Every step is recorded with its time and
-the X-Actor header.`;
+who made it (the signed-in user or API key). Anyone may register an enquiry; reading leads needs
+read-sensitive (they hold contacts), moving them needs write.`;
 
 /** Enquiries, the lead pipeline per park, and an enterprise's service file. */
 export function registerLeads(app: FastifyInstance, db: Db, actorOf: (req: FastifyRequest) => string, afterWrite: () => void): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
+  const staff = { access: 'read-sensitive' as const };
+
   r.post('/api/leads', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Register an enquiry about a unit or a parcel', body: leadInput, response: { 201: lead, 400: apiError, 422: apiError } },
   }, async (req, reply) => {
     const created = await repo.createLead(db, req.body, actorOf(req));
@@ -26,6 +30,7 @@ export function registerLeads(app: FastifyInstance, db: Db, actorOf: (req: Fasti
   });
 
   r.get('/api/leads', {
+    config: staff,
     schema: { tags, summary: 'Leads, newest first, by park, stage or enterprise', querystring: leadListQuery, response: { 200: leadList, 400: apiError, 422: apiError } },
   }, async (req) => {
     await repo.checkPark(db, req.query.park);
@@ -33,6 +38,7 @@ export function registerLeads(app: FastifyInstance, db: Db, actorOf: (req: Fasti
   });
 
   r.get('/api/leads/pipeline', {
+    config: staff,
     schema: { tags, summary: 'Leads per stage of a park (or the zone)', description: PIPELINE, querystring: pipelineQuery, response: { 200: pipeline, 400: apiError, 422: apiError } },
   }, async (req) => {
     await repo.checkPark(db, req.query.park);
@@ -41,6 +47,7 @@ export function registerLeads(app: FastifyInstance, db: Db, actorOf: (req: Fasti
   });
 
   r.get('/api/leads/:id', {
+    config: staff,
     schema: { tags, summary: 'One lead with its dated, attributed steps', params: idParams, response: { 200: lead, 404: apiError } },
   }, async (req) => {
     const found = await repo.getLead(db, req.params.id);
@@ -60,6 +67,7 @@ export function registerLeads(app: FastifyInstance, db: Db, actorOf: (req: Fasti
   });
 
   r.get('/api/enterprises/:uscc/file', {
+    config: staff,
     schema: {
       tags, summary: "An enterprise's service file: enquiries, leases, projects, indicators over time",
       params: z.strictObject({ uscc: z.string().max(18) }), response: { 200: serviceFile, 404: apiError },

@@ -1,4 +1,5 @@
 import type { Queryable as DbQueryable } from '@parkatlas/db';
+import { attributeSql, mayQuery, type FieldAccess } from '../auth/visibility.ts';
 import type { CollectionDef } from '../collections/definition.ts';
 import { collections } from '../routes/collections.ts';
 import type { Queryable, QueryableType } from './cql2.ts';
@@ -21,6 +22,19 @@ export interface CollectionInfo {
   columns: Column[];
   /** The properties a CQL2 filter may name; `geometry` for spatial collections. */
   queryables: Map<string, Queryable>;
+  /** Whose view this is: which sensitive attributes it shows (all, in the catalog itself). */
+  access: FieldAccess;
+}
+
+/**
+ * The collection as one reader may see it: hidden attributes are neither written out nor
+ * queryable, and for staff limited to some parks their values show only on rows in those parks.
+ */
+export function infoFor(info: CollectionInfo, access: FieldAccess): CollectionInfo {
+  if (access === 'all' || !info.def.sensitive) return info;
+  const shown = info.columns.filter((c) => attributeSql(info.def, c.name, access) !== undefined);
+  const queryables = new Map([...info.queryables].filter(([name]) => mayQuery(info.def, name, access)));
+  return { ...info, columns: shown, queryables, access };
 }
 
 /** Titles and descriptions shown by /ogc/collections. */
@@ -87,7 +101,7 @@ async function load(db: DbQueryable): Promise<Map<string, CollectionInfo>> {
     }
     const queryables = new Map<string, Queryable>(columns.map((c) => [c.name, { name: c.name, column: c.name, type: c.type }]));
     if (def.geometry && real.has('geom')) queryables.set('geometry', { name: 'geometry', column: 'geom', type: 'geometry' });
-    out.set(def.name, { def, columns, queryables });
+    out.set(def.name, { def, columns, queryables, access: 'all' });
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * collection's own attribute filters, bbox, CQL2, datetime) and features serialized by PostGIS.
  * Identifiers come from the collection definitions and the catalog; values are `$n` parameters.
  */
+import { attributeSql } from '../auth/visibility.ts';
 import type { CollectionInfo } from './catalog.ts';
 import { geometryFrom, geometryIn, type CrsDef } from './crs.ts';
 import { compileFilter, type FilterNode } from './cql2.ts';
@@ -65,7 +66,7 @@ export function bboxCondition(bbox: [number, number, number, number], crs: CrsDe
 
 /** The attributes of an item as one JSON object, keys in the schema's order. */
 export function propertiesJson(info: CollectionInfo): string {
-  return `json_build_object(${info.columns.map((c) => `'${c.name}', v.${c.name}`).join(', ')})`;
+  return `json_build_object(${info.columns.map((c) => `'${c.name}', ${attributeSql(info.def, c.name, info.access)}`).join(', ')})`;
 }
 
 /**

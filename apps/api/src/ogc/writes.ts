@@ -5,6 +5,7 @@
  * park …) are dropped rather than refused, so a feature read from /items can be sent back as it is.
  * A body in another CRS names it with Content-Crs; PostGIS transforms it before it is checked.
  */
+import { writerOf } from '../auth/visibility.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db, Queryable } from '@parkatlas/db';
@@ -112,7 +113,7 @@ export function registerOgcWrites(app: FastifyInstance, ctx: WriteContext, infoO
     if (body.id !== undefined && body.id !== null && row[info.def.idColumn] === undefined && info.def.idColumn in info.def.input.shape) row[info.def.idColumn] = body.id;
     const geometry = await storedGeometry(req, info, body.geometry);
     const full = { ...row, geometry };
-    const item = await createItem(ctx.db, info.def, full, ctx.actorOf(req), (q) => checks(info)(q, full, geometry));
+    const item = await createItem(ctx.db, info.def, full, writerOf(req.identity), (q) => checks(info)(q, full, geometry));
     reply.header('location', `${req.protocol}://${req.host}/ogc/collections/${info.def.name}/items/${encodeURIComponent(String(item.id))}`);
     return send(reply, 201, item);
   });
@@ -135,7 +136,7 @@ export function registerOgcWrites(app: FastifyInstance, ctx: WriteContext, infoO
     if (!parsed.success) throw firstIssue(parsed.error, 'properties');
     const row = parsed.data as Record<string, unknown>;
     const geometry = await storedGeometry(req, info, body.geometry);
-    const item = await updateItem(ctx.db, info.def, id, expected, () => ({ ...nullsFor(writable, row), [info.def.idColumn]: id, geometry }), ctx.actorOf(req), (q, r) => checks(info)(q, r, geometry));
+    const item = await updateItem(ctx.db, info.def, id, expected, () => ({ ...nullsFor(writable, row), [info.def.idColumn]: id, geometry }), writerOf(req.identity), (q, r) => checks(info)(q, r, geometry));
     return send(reply, 200, item);
   });
 
@@ -153,14 +154,14 @@ export function registerOgcWrites(app: FastifyInstance, ctx: WriteContext, infoO
       const kept = Object.fromEntries(writable.map((k) => [k, before.properties[k]]));
       const row = parseRow(info, { ...kept, ...patch }, true);
       return { ...row, [info.def.idColumn]: before.id, ...(geometry !== undefined ? { geometry } : {}) };
-    }, ctx.actorOf(req), (q, r) => checks(info)(q, r, geometry));
+    }, writerOf(req.identity), (q, r) => checks(info)(q, r, geometry));
     return send(reply, 200, item);
   });
 
   app.delete('/ogc/collections/:collectionId/items/:featureId', { schema: { hide: true } }, async (req, reply) => {
     const { collectionId, featureId } = req.params as { collectionId: string; featureId: string };
     const info = await infoOf(collectionId);
-    await deleteItem(ctx.db, info.def, idOf(info, featureId), expectedVersion(req), ctx.actorOf(req));
+    await deleteItem(ctx.db, info.def, idOf(info, featureId), expectedVersion(req), writerOf(req.identity));
     return reply.status(204).send();
   });
 }

@@ -27,6 +27,7 @@ export const buildings: CollectionDef = {
     ...provenanceFilters,
   },
   sortable: ['code', 'floors', 'parcel', 'footprint_m2'],
+  parkSql: 'v.park',
   checks: [
     async (q, row, geometry) => {
       // A footprint must lie on its own parcel (ST_CoveredBy allows sharing the parcel's edge).

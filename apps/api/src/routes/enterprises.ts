@@ -23,9 +23,11 @@ export const enterprises: CollectionDef = {
     },
     high_tech: booleanIs('high_tech', 'Only high-tech enterprises (true) or only others (false)'),
     name: nameContains(),
-    min_employees: atLeast('employees', 'Fewest employees'),
+    min_employees: { ...atLeast('employees', 'Fewest employees'), sensitive: true },
     ...provenanceFilters,
   },
   sortable: ['uscc', 'name'],
+  sensitive: ['revenue_cny', 'tax_cny', 'employees', 'contact_name', 'contact_phone'],
+  parkSql: 'v.park',
   checks: [usccField('uscc'), knownCode('industry', 'industry_class', 'GB/T 4754 industry code', 'see /api/codes/industry')],
 };

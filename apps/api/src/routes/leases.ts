@@ -21,6 +21,9 @@ export const leases: CollectionDef = {
     status: anyOf('status', LEASE_STATUSES),
   },
   sortable: ['id', 'start_date'],
+  sensitive: ['rent_cny_m2_month'],
+  // A lease is in the park of its unit or its parcel.
+  parkSql: `coalesce((SELECT u.park FROM unit_api u WHERE u.code = v.unit), (SELECT p.park FROM parcel_api p WHERE p.code = v.parcel))`,
   checks: [
     usccField('enterprise'),
     datesInOrder('start_date', 'end_date'),

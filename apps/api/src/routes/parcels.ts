@@ -33,6 +33,7 @@ export const parcels: CollectionDef = {
     ...provenanceFilters,
   },
   sortable: ['code', 'area_m2', 'status', 'land_use'],
+  parkSql: 'v.park',
   checks: [
     knownCode('land_use', 'land_use_class', 'GB 50137 land-use class', 'see /api/codes/land-use'),
     usccField('enterprise'),

@@ -26,6 +26,7 @@ export const projects: CollectionDef = {
     ...provenanceFilters,
   },
   sortable: ['code', 'investment_cny', 'name'],
+  parkSql: 'v.park',
   checks: [
     usccField('enterprise'),
     knownCode('industry', 'industry_class', 'GB/T 4754 industry code', 'see /api/codes/industry'),

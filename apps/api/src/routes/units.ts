@@ -28,4 +28,5 @@ export const units: CollectionDef = {
     ...provenanceFilters,
   },
   sortable: ['code', 'area_m2', 'floor', 'building'],
+  parkSql: 'v.park',
 };

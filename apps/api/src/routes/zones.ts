@@ -44,5 +44,6 @@ export const parks: CollectionDef = {
   properties: parkProperties,
   filters: { name: nameContains() },
   sortable: ['code', 'name'],
+  parkSql: 'v.code',
   checks: [knownCode('theme_industries', 'industry_class', 'GB/T 4754 industry code', 'see /api/codes/industry')],
 };

@@ -16,6 +16,7 @@ meet (move_in_ready, floor load, clear height, power) search units only.`;
 /** POST /api/spaces/search: the investor's space finder over units and parcels. */
 export function registerSpaceSearch(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().post('/api/spaces/search', {
+    config: { access: 'public' },
     schema: {
       tags, summary: 'Find vacant units and available parcels, ranked by a transparent score', description: SCORING,
       body: spaceSearchCriteria, response: { 200: spaceSearchResponse, 400: apiError, 422: apiError },

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '@parkatlas/db';
 import { apiError, outputPerMuItem, outputPerMuQuery, outputPerMuResponse } from '@parkatlas/schema';
+import { can } from '../auth/identity.ts';
+import { refuse } from '../auth/plugin.ts';
 import * as repo from './repository.ts';
 import { respond } from './respond.ts';
 
@@ -20,10 +22,12 @@ export function registerOutputPerMuStats(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().get('/api/stats/output-per-mu', {
     schema: {
       tags, summary: 'Revenue and tax per mu with the A/B/C/D grade, per enterprise, parcel or park', description: SCHEME,
-      querystring: outputPerMuQuery, response: { 200: outputPerMuResponse, 400: apiError },
+      querystring: outputPerMuQuery, response: { 200: outputPerMuResponse, 400: apiError, 401: apiError, 403: apiError },
     },
   }, async (req, reply) => {
     const q = req.query;
+    // Per enterprise (or per parcel, which is mostly one enterprise's) the figures are the firm's own.
+    if (q.by !== 'park' && !can(req.identity, 'read-sensitive')) throw refuse(req.identity, `read output per mu by ${q.by} (an enterprise's revenue and tax)`);
     const asOf = await repo.resolveAsOf(db, q.as_of);
     const limit = q.limit ?? (q.format === 'csv' ? undefined : JSON_PAGE);
     const { items, zone } = await repo.outputPerMu(db, asOf, q.by, q.grade, q.park, limit);
