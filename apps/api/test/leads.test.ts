@@ -90,7 +90,7 @@ describe('the pipeline', () => {
     const lead = res.json();
     expect(lead.stage).toBe('signed');
     expect(lead.lease).toEqual(expect.any(Number));
-    const lease = (await t.app.inject(`/api/leases/${lead.lease}`)).json();
+    const lease = (await t.staff.inject(`/api/leases/${lead.lease}`)).json();
     expect(lease).toMatchObject({ enterprise: ENTERPRISE_A, unit: 'TU1', start_date: '2026-01-01', end_date: '2028-12-31', rent_cny_m2_month: 38 });
     const history = (await t.app.inject(`/api/leases/${lead.lease}/history`)).json().items;
     expect(history[0]).toMatchObject({ operation: 'create', actor: 'key:招商部 赵主任' });

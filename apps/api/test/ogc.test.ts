@@ -403,7 +403,7 @@ describe('writes (Part 4)', () => {
     coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]],
   });
   const send = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method, url, payload: body === undefined ? undefined : JSON.stringify(body), headers: { ...(body === undefined ? {} : { 'content-type': 'application/geo+json' }), ...headers } });
+    t.staff.inject({ method, url, payload: body === undefined ? undefined : JSON.stringify(body), headers: { ...(body === undefined ? {} : { 'content-type': 'application/geo+json' }), ...headers } });
 
   it('creates, replaces, patches and deletes a parcel, with If-Match, through the same rules as /api', async () => {
     const created = await send('POST', '/ogc/collections/parcels/items', {

@@ -134,7 +134,7 @@ describe('graceful shutdown', () => {
     const uscc = `91370800MA3C0DNT1${usccCheckChar('91370800MA3C0DNT1')}`;
     const body = JSON.stringify({ uscc, name: '关机前写入的企业', industry: 'I65' });
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${origin}/api/enterprises`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request(`${origin}/api/enterprises`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...database.staff } }, (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
         res.on('end', () => resolve({ status: res.statusCode!, body: text }));
@@ -195,7 +195,7 @@ describe('killed and restarted', () => {
         const uscc = attempts[next++];
         try {
           const res = await fetch(`${origin}/api/enterprises`, {
-            method: 'POST', headers: { 'content-type': 'application/json' },
+            method: 'POST', headers: { 'content-type': 'application/json', ...database.staff },
             body: JSON.stringify({ uscc, name: `断电测试 ${uscc}`, industry: 'C27' }),
           });
           if (res.status === 201) acknowledged.push(uscc);
@@ -240,13 +240,13 @@ describe('killed and restarted', () => {
     form.set('collection', 'parcels');
     form.set('mode', 'commit');
     form.set('file', new Blob([JSON.stringify({ type: 'FeatureCollection', features })], { type: 'application/geo+json' }), 'corner.geojson');
-    const started = await fetch(`${origin}/api/imports`, { method: 'POST', body: form });
+    const started = await fetch(`${origin}/api/imports`, { method: 'POST', body: form, headers: database.staff });
     expect(started.status).toBe(202);
     const { id } = await started.json() as { id: string };
     // Wait until it runs. The embedded database is one session, held by the import's transaction
     // while it writes: a status request that gets no answer for a while means just that.
     for (;;) {
-      const res = await fetch(`${origin}/api/imports/${id}`, { signal: AbortSignal.timeout(700) }).catch(() => null);
+      const res = await fetch(`${origin}/api/imports/${id}`, { signal: AbortSignal.timeout(700), headers: database.staff }).catch(() => null);
       if (!res) break;
       const job = await res.json() as { status: string };
       expect(job.status).not.toBe('succeeded');
@@ -259,7 +259,7 @@ describe('killed and restarted', () => {
     try {
       const after = await (await fetch(`${again.origin}/api/parcels?limit=10&bbox=115.85,34.45,116.2,34.8`)).json() as { features: unknown[] };
       expect(after.features).toEqual([]);
-      const job = await (await fetch(`${again.origin}/api/imports/${id}`)).json() as { status: string; error: string };
+      const job = await (await fetch(`${again.origin}/api/imports/${id}`, { headers: database.staff })).json() as { status: string; error: string };
       expect(job.status).toBe('failed');
       expect(job.error).toMatch(/stopped before this import finished/);
     } finally {

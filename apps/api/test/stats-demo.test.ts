@@ -10,8 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/** As an analyst: per-enterprise figures need read-sensitive (access.test.ts covers the public). */
 async function get(url: string) {
-  const res = await t.app.inject(url);
+  const res = await t.staff.inject(url);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }

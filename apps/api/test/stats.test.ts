@@ -71,8 +71,9 @@ async function sql(text: string, params: unknown[] = []) {
   return (await t.db.query<Record<string, unknown>>(text, params)).rows;
 }
 
+/** As an analyst: per-enterprise figures need read-sensitive (access.test.ts covers the public). */
 async function get(url: string) {
-  const res = await t.app.inject(url);
+  const res = await t.staff.inject(url);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }

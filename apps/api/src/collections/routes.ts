@@ -200,8 +200,11 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     },
   }, async (req, reply) => {
     const expected = expectedVersion(req);
-    const entry = (await itemHistory(ctx.db, def, req.params.id)).find((e) => e.version === req.body.version);
-    const snapshot = entry?.after as Snapshot;
+    // A version is what its own entry left (after), or, for rows loaded before the history began,
+    // what the next entry found (before).
+    const history = await itemHistory(ctx.db, def, req.params.id);
+    const own = history.find((e) => e.version === req.body.version);
+    const snapshot = (own ? own.after : history.find((e) => e.version === req.body.version + 1)?.before) as Snapshot;
     if (!snapshot?.properties) {
       throw new ApiProblem(422, 'unknown_version', `${def.label} '${req.params.id}' has no version ${req.body.version} to go back to (see its history)`, 'version');
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openEmbedded, openPostgres, type Db } from '@parkatlas/db';
+import { createKey } from '../../src/auth/keys.ts';
 import { withDatabase } from './test-db.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface ServerDatabase {
   /** Opens the database directly, once no server holds it (the embedded one is single-process). */
   open: () => Promise<Db>;
   remove: () => Promise<void>;
+  /** An API key with every scope, made in the copy before any server opens it. */
+  staff: { authorization: string };
 }
 
 /** A copy of the template database for a server process: a folder, or a PostgreSQL database. */
@@ -32,9 +35,11 @@ export async function serverDatabase(label: string): Promise<ServerDatabase> {
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDb')}`);
     await admin.end();
     env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, name);
+    const open = () => openPostgres(env.DATABASE_URL!, { max: 1 });
     return {
       env,
-      open: () => openPostgres(env.DATABASE_URL!, { max: 1 }),
+      open,
+      staff: await staffKey(open),
       remove: async () => {
         const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
         await a.connect();
@@ -47,7 +52,18 @@ export async function serverDatabase(label: string): Promise<ServerDatabase> {
   cpSync(inject('templateDb'), folder, { recursive: true });
   env.DATABASE_URL = '';
   env.PARKATLAS_DATA_DIR = folder;
-  return { env, open: () => openEmbedded(folder), remove: async () => rmSync(folder, { recursive: true, force: true }) };
+  const open = () => openEmbedded(folder);
+  return { env, open, staff: await staffKey(open), remove: async () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+async function staffKey(open: () => Promise<Db>): Promise<{ authorization: string }> {
+  const db = await open();
+  try {
+    const { secret } = await createKey(db, { name: 'staff', scopes: ['read', 'read-sensitive', 'write'] }, 'test');
+    return { authorization: `Bearer ${secret}` };
+  } finally {
+    await db.close();
+  }
 }
 
 export interface ServerProcess {
