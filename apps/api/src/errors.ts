@@ -41,6 +41,12 @@ export function problemFromDbError(e: unknown): ApiProblem | undefined {
       return new ApiProblem(422, 'constraint_violation', `violates the rule ${e.constraint ?? ''}`.trim());
     case '23502':
       return new ApiProblem(422, 'missing_value', `${e.column} must have a value`, e.column);
+    case '22021':
+      // A NUL (U+0000) in a text value, from a query parameter, cursor or body: PostgreSQL text cannot hold it.
+      return new ApiProblem(422, 'invalid_value', 'a text value holds the NUL character (U+0000), which cannot be stored or searched for');
+    case '22025':
+      // A LIKE pattern ending in its escape character (a backslash), e.g. from a CQL2 filter comparing with a property.
+      return new ApiProblem(422, 'invalid_value', 'a LIKE pattern must not end with the escape character \\');
     case '22P02':
     case '22007':
     case '22008':

@@ -470,7 +470,9 @@ export function compileFilter(node: FilterNode, ctx: CompileContext): string {
         fail(`${what}, so it cannot be compared with ${s.kind === 'property' ? `'${s.name}'` : `${article(f)} value`}`, s.pos);
       }
     }
-    return items.map((s) => scalar(s, anchor !== undefined));
+    // Without a property to type them, text read as a date is cast as one: date = text has no operator.
+    const asDate = (s: Scalar) => anchor === undefined && family === 'date' && s.kind === 'literal' && s.type === 'string';
+    return items.map((s) => (asDate(s) && s.kind === 'literal' ? `${ctx.param(s.value)}::timestamptz` : scalar(s, anchor !== undefined)));
   };
 
   const geometry = (g: GeometryOperand): string => {
@@ -506,6 +508,9 @@ export function compileFilter(node: FilterNode, ctx: CompileContext): string {
         for (const s of [n.left, n.right]) {
           if (typeOf(s) !== 'string') fail('LIKE compares text only', s.pos);
         }
+        // A backslash escapes the next character (% or _), so a pattern may not end with an unpaired one.
+        const pattern = n.right;
+        if (pattern.kind === 'literal' && /(^|[^\\])(\\\\)*\\$/.test(String(pattern.value))) fail('a LIKE pattern must not end with an unpaired backslash (write \\\\ for a backslash)', pattern.pos);
         const [l, r] = [n.left, n.right].map((s) => scalar(s, false));
         return `(${l} ${n.negated ? 'NOT ' : ''}${n.caseInsensitive ? 'ILIKE' : 'LIKE'} ${r})`;
       }

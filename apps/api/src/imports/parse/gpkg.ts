@@ -89,6 +89,10 @@ export function parseGeoPackage(file: Buffer | string, preferredLayer?: string):
       rows.push(row);
     }
     return { format: 'gpkg', rows, fields: columns, declaredSrid };
+  } catch (e) {
+    // A damaged page, or a table named in gpkg_contents that is missing, shows only once it is read.
+    if (e instanceof Database.SqliteError) throw new ApiProblem(422, 'broken_file', `the GeoPackage cannot be read: ${e.message}`, 'file');
+    throw e;
   } finally {
     db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -77,7 +77,8 @@ function contains(ring: number[][], p: number[]): boolean {
 function polygonsOf(rings: number[][][]): Geometry {
   const polygons: number[][][][] = [];
   const holes: number[][][] = [];
-  for (const r of rings) (ringArea(r) < 0 ? polygons.push([r]) : holes.push(r));
+  // A part with no points (its index equal to the next one's) has nothing to place: it is left out.
+  for (const r of rings) if (r.length) (ringArea(r) < 0 ? polygons.push([r]) : holes.push(r));
   if (polygons.length === 0) return { type: 'Polygon', coordinates: rings }; // all counter-clockwise: written by a lax tool
   for (const h of holes) (polygons.find((p) => contains(p[0], h[0])) ?? polygons[polygons.length - 1]).push(h);
   return polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
@@ -92,41 +93,54 @@ export function readShp(buf: Buffer): (Geometry | null)[] {
     const length = buf.readInt32BE(o + 4) * 2;
     const c = o + 8;
     o = c + length;
+    // Every record holds at least its shape type; a shorter (or negative) length would read backwards, or forever.
+    if (length < 4) throw broken(`record ${out.length + 1} of the .shp has an impossible length (${length} bytes)`);
     if (o > buf.length) throw broken(`the .shp ends inside record ${out.length + 1}`);
-    const type = buf.readInt32LE(c);
-    const base = type % 10 === 0 ? 0 : type > 20 ? type - 20 : type > 10 ? type - 10 : type;
-    if (type === 0) {
-      out.push(null);
-    } else if (base === 1) {
-      out.push({ type: 'Point', coordinates: [buf.readDoubleLE(c + 4), buf.readDoubleLE(c + 12)] });
-    } else if (base === 8) {
-      const n = buf.readInt32LE(c + 36);
-      if (n > MAX_VERTICES) throw tooManyVertices(out.length + 1, new TooManyVertices(n));
-      const pts = [];
-      for (let i = 0; i < n; i++) pts.push([buf.readDoubleLE(c + 40 + 16 * i), buf.readDoubleLE(c + 48 + 16 * i)]);
-      out.push({ type: 'MultiPoint', coordinates: pts });
-    } else if (base === 3 || base === 5) {
-      const nParts = buf.readInt32LE(c + 36);
-      const nPoints = buf.readInt32LE(c + 40);
-      // Refused from the record header alone, before a single coordinate is read.
-      if (nPoints > MAX_VERTICES) throw tooManyVertices(out.length + 1, new TooManyVertices(nPoints));
-      const pointsAt = c + 44 + 4 * nParts;
-      if (pointsAt + 16 * nPoints > o) throw broken(`record ${out.length + 1} of the .shp is shorter than its point count says`);
-      const parts: number[][][] = [];
-      for (let p = 0; p < nParts; p++) {
-        const from = buf.readInt32LE(c + 44 + 4 * p);
-        const to = p + 1 < nParts ? buf.readInt32LE(c + 48 + 4 * p) : nPoints;
-        const ring: number[][] = [];
-        for (let i = from; i < to; i++) ring.push([buf.readDoubleLE(pointsAt + 16 * i), buf.readDoubleLE(pointsAt + 16 * i + 8)]);
-        parts.push(ring);
-      }
-      if (base === 3) out.push(parts.length === 1 ? { type: 'LineString', coordinates: parts[0] } : { type: 'MultiLineString', coordinates: parts });
-      else out.push(polygonsOf(parts));
-    } else {
-      throw broken(`shape type ${type} in the .shp is not supported (points, lines and polygons only)`);
+    try {
+      readRecord(buf, c, o, out);
+    } catch (e) {
+      // A count or part index that points past the file: reading it is Node's RangeError, the client's broken file.
+      if (e instanceof RangeError) throw broken(`record ${out.length + 1} of the .shp points past the end of the file`);
+      throw e;
     }
   }
   return out;
+}
+
+/** Reads the record whose content runs from `c` to `o` and appends its geometry (or null) to `out`. */
+function readRecord(buf: Buffer, c: number, o: number, out: (Geometry | null)[]): void {
+  const type = buf.readInt32LE(c);
+  const base = type % 10 === 0 ? 0 : type > 20 ? type - 20 : type > 10 ? type - 10 : type;
+  if (type === 0) {
+    out.push(null);
+  } else if (base === 1) {
+    out.push({ type: 'Point', coordinates: [buf.readDoubleLE(c + 4), buf.readDoubleLE(c + 12)] });
+  } else if (base === 8) {
+    const n = buf.readInt32LE(c + 36);
+    if (n > MAX_VERTICES) throw tooManyVertices(out.length + 1, new TooManyVertices(n));
+    const pts = [];
+    for (let i = 0; i < n; i++) pts.push([buf.readDoubleLE(c + 40 + 16 * i), buf.readDoubleLE(c + 48 + 16 * i)]);
+    out.push({ type: 'MultiPoint', coordinates: pts });
+  } else if (base === 3 || base === 5) {
+    const nParts = buf.readInt32LE(c + 36);
+    const nPoints = buf.readInt32LE(c + 40);
+    // Refused from the record header alone, before a single coordinate is read.
+    if (nPoints > MAX_VERTICES) throw tooManyVertices(out.length + 1, new TooManyVertices(nPoints));
+    const pointsAt = c + 44 + 4 * nParts;
+    if (pointsAt + 16 * nPoints > o) throw broken(`record ${out.length + 1} of the .shp is shorter than its point count says`);
+    const parts: number[][][] = [];
+    for (let p = 0; p < nParts; p++) {
+      const from = buf.readInt32LE(c + 44 + 4 * p);
+      const to = p + 1 < nParts ? buf.readInt32LE(c + 48 + 4 * p) : nPoints;
+      const ring: number[][] = [];
+      for (let i = from; i < to; i++) ring.push([buf.readDoubleLE(pointsAt + 16 * i), buf.readDoubleLE(pointsAt + 16 * i + 8)]);
+      parts.push(ring);
+    }
+    if (base === 3) out.push(parts.length === 1 ? { type: 'LineString', coordinates: parts[0] } : { type: 'MultiLineString', coordinates: parts });
+    else out.push(polygonsOf(parts));
+  } else {
+    throw broken(`shape type ${type} in the .shp is not supported (points, lines and polygons only)`);
+  }
 }
 
 /** The text decoder a .cpg (or, lacking one, the dBase language driver id) asks for. */
@@ -162,7 +176,8 @@ export function readDbf(buf: Buffer, cpg?: string): { fields: string[]; records:
     fields.push({ name, type: String.fromCharCode(buf[o + 11]), length, offset });
     offset += length;
   }
-  if (headerLength + count * recordLength > buf.length + 1) throw broken('the .dbf is shorter than its header says');
+  // A record holds at least its deletion flag: with length 0, any record count would "fit" (billions of empty records).
+  if (recordLength < 1 || headerLength + count * recordLength > buf.length + 1) throw broken('the .dbf is shorter than its header says');
   const records: (Record<string, unknown> | null)[] = [];
   for (let r = 0; r < count; r++) {
     const at = headerLength + r * recordLength;
