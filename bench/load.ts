@@ -20,6 +20,7 @@ import pg from 'pg';
 import { migrate, openEmbedded, openPostgres, type Db } from '@parkatlas/db';
 import { usccCheckChar } from '@parkatlas/schema';
 import { generateDemoZone, loadDemoZone } from '@parkatlas/seeds';
+import { createKey } from '../apps/api/src/auth/keys.ts';
 import { tileAt } from '../apps/api/src/tiles/tile-address.ts';
 
 const args = process.argv.slice(2);
@@ -96,7 +97,7 @@ interface LoadResult {
 }
 
 /** The mixed load: per connection, tiles, a search, more tiles and a new enterprise, round and round. */
-function mixedLoad(origin: string, tiles: string[], runId: string): Promise<LoadResult> {
+function mixedLoad(origin: string, tiles: string[], runId: string, authorization: string): Promise<LoadResult> {
   let n = 0;
   const acknowledged: string[] = [];
   const tile = () => ({
@@ -114,7 +115,7 @@ function mixedLoad(origin: string, tiles: string[], runId: string): Promise<Load
       const body17 = `91370800L${runId}${String(n++).padStart(5, '0')}`.slice(0, 17);
       const uscc = body17 + usccCheckChar(body17);
       context.uscc = uscc;
-      return { ...req, path: '/api/enterprises', headers: { 'content-type': 'application/json', 'x-actor': 'bench-load' }, body: JSON.stringify({ uscc, name: `负载测试企业 ${uscc}`, industry: 'I65' }) };
+      return { ...req, path: '/api/enterprises', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ uscc, name: `负载测试企业 ${uscc}`, industry: 'I65' }) };
     },
     onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
       if (status === 201) acknowledged.push(context.uscc as string);
@@ -144,18 +145,24 @@ function baseline(origin: string): Promise<{ perSecond: number; p99: number }> {
 }
 
 async function runAgainst(label: string, env: Record<string, string>, open: () => Promise<Db>) {
+  // Before the server holds the database (the embedded one is one process's): the tiles to ask
+  // for, and a key for the edits (writes need one; its rate limit is set out of the way).
+  const db = await open();
+  let tiles: string[];
+  let authorization: string;
+  try {
+    await migrate(db);
+    tiles = await tilePaths(db);
+    const { secret } = await createKey(db, { name: 'bench-load', scopes: ['read', 'write'], rate_limit_per_minute: 1_000_000 }, 'bench');
+    authorization = `Bearer ${secret}`;
+  } finally {
+    await db.close();
+  }
   const server = await startServer(env);
   try {
-    const db = await open();
-    let tiles: string[];
-    try {
-      tiles = await tilePaths(db);
-    } finally {
-      await db.close();
-    }
     const base = await baseline(server.origin);
     const runId = Math.random().toString(36).slice(2, 5).toUpperCase().replace(/[^0-9A-HJ-NP-RTUW-Y]/g, '0').padEnd(3, '0');
-    const load = await mixedLoad(server.origin, tiles, runId);
+    const load = await mixedLoad(server.origin, tiles, runId, authorization);
     // Every acknowledged write must be there, read after the server has stopped.
     await server.stop();
     const after = await open();

@@ -410,3 +410,53 @@ describe('revert', () => {
     expect(history.at(-1).changed).toEqual(expect.arrayContaining(['name', 'status']));
   });
 });
+
+describe('the zone as of a past moment', () => {
+  it('shows items as they stood then: edits undone, later items absent, deleted items back', async () => {
+    const a = (await t.staff.inject('/api/parcels?limit=1&sort=-code')).json().features[0] as { id: string; properties: { name: string | null } };
+    const square = (x: number) => ({ type: 'Polygon', coordinates: [[[x, 35.9], [x + 0.001, 35.9], [x + 0.001, 35.901], [x, 35.901], [x, 35.9]]] });
+    const parcel = (code: string, x: number) => t.staff.inject({ method: 'POST', url: '/api/parcels', payload: { type: 'Feature', geometry: square(x), properties: { code, land_use: 'M1', status: 'idle' } } });
+    // A parcel with nothing built on it, so it may be deleted.
+    expect((await parcel('ASOF-OLD', 116.95)).statusCode).toBe(201);
+    const b = { id: 'ASOF-OLD' };
+    const moment = async () => {
+      const r = await t.db.query<{ at: string }>(`SELECT to_json(clock_timestamp())#>>'{}' AS at`);
+      await new Promise((r) => setTimeout(r, 20));
+      return r.rows[0].at;
+    };
+    const before = await moment();
+    expect((await t.staff.inject({ method: 'PATCH', url: `/api/parcels/${a.id}`, payload: { properties: { name: '后来的名字' } }, headers: { 'if-match': '*' } })).statusCode).toBe(200);
+    expect((await t.staff.inject({ method: 'DELETE', url: `/api/parcels/${b.id}`, headers: { 'if-match': '*' } })).statusCode).toBe(204);
+    const created = await parcel('ASOF-NEW', 116.9);
+    expect(created.statusCode, created.body).toBe(201);
+
+    const item = await t.app.inject(`/api/parcels/${a.id}?as_of=${encodeURIComponent(before)}`);
+    expect(item.statusCode, item.body).toBe(200);
+    expect(item.json().properties.name).toBe(a.properties.name);
+    expect((await t.app.inject(`/api/parcels/${a.id}`)).json().properties.name).toBe('后来的名字');
+    expect((await t.app.inject(`/api/parcels/${b.id}?as_of=${encodeURIComponent(before)}`)).statusCode).toBe(200);
+    const absent = await t.app.inject(`/api/parcels/ASOF-NEW?as_of=${encodeURIComponent(before)}`);
+    expect(absent.statusCode).toBe(404);
+    expect(absent.json().error.field).toBe('as_of');
+
+    const then = (await t.app.inject(`/api/parcels/as-of?date=${encodeURIComponent(before)}`)).json();
+    const now = (await t.app.inject('/api/parcels?limit=10000')).json();
+    const ids = then.features.map((f: { id: string }) => f.id);
+    expect(ids).toContain(b.id);
+    expect(ids).not.toContain('ASOF-NEW');
+    expect(then.features.find((f: { id: string }) => f.id === a.id).properties.name).toBe(a.properties.name);
+    expect(then.numberReturned).toBe(now.numberReturned); // one deleted since, one created since
+    const bad = await t.app.inject('/api/parcels/as-of?date=yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('date');
+  });
+
+  it('hides sensitive fields of past versions too', async () => {
+    const then = (await t.app.inject(`/api/enterprises/as-of?date=2099-01-01`)).json();
+    expect(then.items.length).toBeGreaterThan(0);
+    for (const leak of LEAKS) expect(JSON.stringify(then).includes(leak)).toBe(false);
+    const yesterday = await t.app.inject(`/api/enterprises/${enterprise}?as_of=2000-01-01`);
+    expect(yesterday.statusCode).toBe(200);
+    expect(yesterday.json()).not.toHaveProperty('revenue_cny');
+  });
+});

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey } from '../../api/src/auth/keys.ts';
 import { openAppSession, type AppSession } from './support/app-session.ts';
 import { waitForMapIdle } from './support/browser.ts';
 import type { WebServer } from './support/web-server.ts';
@@ -177,7 +178,10 @@ describe('the investor view in Chromium', () => {
     await done.waitFor();
     expect(await done.getAttribute('data-stage')).toBe('new');
     const id = Number(await done.getAttribute('data-lead'));
-    const res = await fetch(`${server.origin}/api/leads`);
+    // Leads hold contacts: staff read them (the public may only register one).
+    expect((await fetch(`${server.origin}/api/leads`)).status).toBe(401);
+    const { secret } = await createKey(server.db, { name: 'investment office', scopes: ['read', 'read-sensitive'] }, 'test');
+    const res = await fetch(`${server.origin}/api/leads`, { headers: { authorization: `Bearer ${secret}` } });
     expect(res.status).toBe(200);
     const lead = ((await res.json()) as { items: { id: number; unit: string | null; parcel: string | null; company_name: string; contact_name: string; stage: string }[] }).items.find((l) => l.id === id);
     expect(lead).toMatchObject({

@@ -6,6 +6,7 @@ import { apiError, bboxParam, revertInput } from '@parkatlas/schema';
 import { checkFilters, fieldAccess, visibleProperties, writerOf } from '../auth/visibility.ts';
 import { ApiProblem, notFound } from '../errors.ts';
 import { checkGeometry, type Extent } from './checks.ts';
+import { itemAsOf, itemsAsOf } from './as-of.ts';
 import type { CollectionDef } from './definition.ts';
 import { createItem, deleteItem, getItem, itemHistory, listItems, updateItem, type Item } from './repository.ts';
 
@@ -116,9 +117,39 @@ export function registerCollection(app: FastifyInstance, def: CollectionDef, ctx
     return (reply as FastifyReply).type(contentType).send(body);
   });
 
-  r.get(`/api/${def.name}/:id`, {
-    schema: { tags, summary: `One ${def.label}`, params: idParam, response: { 200: itemSchema, 404: apiError } },
+  const asOfSchema = spatial
+    ? z.object({ type: z.literal('FeatureCollection'), numberReturned: z.number(), as_of: z.string(), features: z.array(feature) })
+    : z.object({ as_of: z.string(), items: z.array(def.properties) });
+  const asOf = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'a date (2026-03-31, meaning the end of that day) or a date-time with its offset' });
+
+  r.get(`/api/${def.name}/as-of`, {
+    schema: {
+      tags, summary: `Every ${def.label} as it stood at a past date, from the history`,
+      description: 'Each item as its first later write found it; items written since then show their earlier state, items created since are absent, items deleted since are back. No paging: the whole collection.',
+      querystring: z.strictObject({ date: asOf }), response: { 200: asOfSchema, 400: apiError },
+    },
   }, async (req, reply) => {
+    const items = await itemsAsOf(ctx.db, def, req.query.date, fieldAccess(req.identity));
+    if (vary) reply.header('vary', vary);
+    const body = spatial
+      ? `{"type":"FeatureCollection","numberReturned":${items.length},"as_of":${JSON.stringify(req.query.date)},"features":[${items.join(',')}]}`
+      : `{"as_of":${JSON.stringify(req.query.date)},"items":[${items.join(',')}]}`;
+    return (reply as FastifyReply).type(contentType).send(body);
+  });
+
+  r.get(`/api/${def.name}/:id`, {
+    schema: {
+      tags, summary: `One ${def.label}`, params: idParam,
+      querystring: z.strictObject({ as_of: asOf.optional().describe('The item as it stood then, from its history') }),
+      response: { 200: itemSchema, 404: apiError },
+    },
+  }, async (req, reply) => {
+    if (req.query.as_of) {
+      const then = await itemAsOf(ctx.db, def, req.params.id, req.query.as_of, fieldAccess(req.identity));
+      if (!then) throw new ApiProblem(404, 'not_found', `${def.label} '${req.params.id}' did not exist on ${req.query.as_of}`, 'as_of');
+      if (vary) reply.header('vary', vary);
+      return (reply as FastifyReply).type(contentType).send(then);
+    }
     const item = await getItem(ctx.db, def, req.params.id, fieldAccess(req.identity));
     if (!item) throw notFound(def.label, String(req.params.id));
     if (req.headers['if-none-match'] === etagOf(item)) return (reply as FastifyReply).status(304).header('etag', etagOf(item)).send();
