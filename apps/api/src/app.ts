@@ -51,6 +51,12 @@ export async function buildApp(options: AppOptions) {
     requestTimeout: options.requestTimeoutMs ?? 300_000,
     // Unknown query parameters must be reported, so keep them as given.
     routerOptions: { ignoreTrailingSlash: true },
+    // URLs the router cannot even read (broken percent-encoding): answered in the API's error
+    // shape, without echoing the path back.
+    frameworkErrors: (error, _req, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      reply.code(status).send({ error: { code: status === 414 ? 'url_too_long' : 'bad_url', message: status === 414 ? 'a part of the URL is too long' : 'the URL is not valid (broken percent-encoding?)', field: 'url' } });
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

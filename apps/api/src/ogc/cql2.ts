@@ -470,9 +470,14 @@ export function compileFilter(node: FilterNode, ctx: CompileContext): string {
         fail(`${what}, so it cannot be compared with ${s.kind === 'property' ? `'${s.name}'` : `${article(f)} value`}`, s.pos);
       }
     }
-    // Without a property to type them, text read as a date is cast as one: date = text has no operator.
-    const asDate = (s: Scalar) => anchor === undefined && family === 'date' && s.kind === 'literal' && s.type === 'string';
-    return items.map((s) => (asDate(s) && s.kind === 'literal' ? `${ctx.param(s.value)}::timestamptz` : scalar(s, anchor !== undefined)));
+    // Every literal is typed: text read as a date is cast as one (date = text has no operator), and an
+    // untyped parameter compared with both a column and another literal gets two types and fails.
+    const anchorIsDay = anchor?.kind === 'property' && property(anchor.name, anchor.pos).type === 'date';
+    return items.map((s) => {
+      if (s.kind !== 'literal' || family !== 'date' || s.type !== 'string') return scalar(s, false);
+      const day = anchorIsDay && /^\d{4}-\d{2}-\d{2}$/.test(String(s.value));
+      return `${ctx.param(s.value)}::${day ? 'date' : 'timestamptz'}`;
+    });
   };
 
   const geometry = (g: GeometryOperand): string => {

@@ -12,7 +12,7 @@ import { readWkb, TooManyVertices, tooManyVertices, type Geometry } from './geom
 import { IMPORT_SRIDS, sridOfWkt, unsupported } from './prj.ts';
 import type { ParsedFile, ParsedRow } from './types.ts';
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const quote = (name: unknown) => `"${String(name).replaceAll('"', '""')}"`;
 const ENVELOPE_BYTES = [0, 32, 48, 48, 64];
 
 /** The WKB inside a GeoPackage geometry blob, or null for an empty geometry. */
@@ -60,10 +60,12 @@ export function parseGeoPackage(file: Buffer | string, preferredLayer?: string):
       const srs = db.prepare('SELECT organization, organization_coordsys_id AS code, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?').get(geomColumn.srs_id) as
         | { organization: string; code: number; definition: string }
         | undefined;
-      if (srs && srs.organization.toUpperCase() === 'EPSG') {
-        if (!(IMPORT_SRIDS as readonly number[]).includes(srs.code)) throw unsupported(`EPSG:${srs.code}`, 'crs');
-        declaredSrid = srs.code;
-      } else if (srs) declaredSrid = sridOfWkt(srs.definition, 'crs');
+      // SQLite keeps whatever type a file put in a column: read each as the type it should be.
+      if (srs && String(srs.organization).toUpperCase() === 'EPSG') {
+        const code = Number(srs.code);
+        if (!(IMPORT_SRIDS as readonly number[]).includes(code)) throw unsupported(`EPSG:${srs.code}`, 'crs');
+        declaredSrid = code;
+      } else if (srs) declaredSrid = sridOfWkt(String(srs.definition ?? ''), 'crs');
     }
     const pk = (db.prepare(`SELECT name FROM pragma_table_info(?) WHERE pk > 0`).all(layer.table_name) as { name: string }[]).map((c) => c.name);
     const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(layer.table_name) as { name: string }[])
