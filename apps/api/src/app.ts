@@ -1,4 +1,4 @@
-import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from '@parkatlas/db';
 import { registerAuth } from './auth/plugin.ts';
@@ -9,6 +9,7 @@ import { defaultExtent } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerExports } from './exports/routes.ts';
+import type { HandlersInFlight } from './in-flight.ts';
 import { registerImports, type ImportOptions } from './imports/routes.ts';
 import { registerOgcApi } from './ogc/index.ts';
 import { registerCodes } from './routes/codes.ts';
@@ -36,6 +37,8 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Shutdown state for /api/ready, shared with server.ts. */
   lifecycle?: Lifecycle;
+  /** Counts running handlers, for shutdown to wait on (server.ts). */
+  handlers?: HandlersInFlight;
   /** Bulk imports: the upload size limit. */
   imports?: ImportOptions;
 }
@@ -55,9 +58,10 @@ export async function buildApp(options: AppOptions) {
     // shape, without echoing the path back.
     frameworkErrors: (error, _req, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      reply.code(status).send({ error: { code: status === 414 ? 'url_too_long' : 'bad_url', message: status === 414 ? 'a part of the URL is too long' : 'the URL is not valid (broken percent-encoding?)', field: 'url' } });
+      (reply as FastifyReply).code(status).send({ error: { code: status === 414 ? 'url_too_long' : 'bad_url', message: status === 414 ? 'a part of the URL is too long' : 'the URL is not valid (broken percent-encoding?)', field: 'url' } });
     },
   });
+  options.handlers?.track(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

@@ -4,6 +4,7 @@ import { migrate, openDb, redactUrl } from '@parkatlas/db';
 import { generateDemoZone, isDatabaseEmpty, loadDemoZone } from '@parkatlas/seeds';
 import { buildApp } from './app.ts';
 import { createFirstAdmin } from './auth/users.ts';
+import { HandlersInFlight } from './in-flight.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 const defaultWebDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.statementTimeoutMs,
   });
   const lifecycle = { draining: false };
+  const handlers = new HandlersInFlight();
   const applied = await migrate(db);
   const app = await buildApp({
     db,
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     requestTimeoutMs: config.requestTimeoutMs,
     corsOrigins: config.corsOrigins,
     lifecycle,
+    handlers,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   app.log.info({ database: where, migrations: applied }, 'database ready');
@@ -48,8 +51,10 @@ async function main(): Promise<void> {
     closing = true;
     lifecycle.draining = true;
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
-    // close() stops accepting connections and waits for requests in flight.
+    // close() stops accepting connections and waits for requests in flight; handlers whose client
+    // hung up may still be running, and the database must outlive them.
     await app.close();
+    if (!(await handlers.settled(10_000))) app.log.warn({ running: handlers.running }, 'closing the database under handlers still running after 10 s');
     await db.close();
     process.exit(0);
   };
