@@ -17,6 +17,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description: 'Every parcel, building and rentable space of the zone: one API, standard formats (园区资源一张图).',
         version: '0.1.0',
       },
+      // Reading public fields needs neither; see README "Accounts, roles and keys" for who may do what.
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (pa_…) made by an admin, with scopes read, read-sensitive, write' },
+          session: { type: 'apiKey', in: 'cookie', name: 'parkatlas_session', description: 'The web app\'s session (POST /api/auth/login); changes also need the X-CSRF-Token header' },
+        },
+      },
+      security: [{}, { apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
