@@ -89,3 +89,11 @@ export const apiKeyCreated = z.object({
 export const revertInput = z.strictObject({
   version: z.number().int().positive().describe('The version to bring back'),
 });
+
+export type WhoAmI = z.infer<typeof whoAmI>;
+export type UserItem = z.infer<typeof userItem>;
+export type UserInput = z.infer<typeof userInput>;
+export type UserPatch = z.infer<typeof userPatch>;
+export type ApiKeyItem = z.infer<typeof apiKeyItem>;
+export type ApiKeyInput = z.infer<typeof apiKeyInput>;
+export type ApiKeyCreated = z.infer<typeof apiKeyCreated>;
