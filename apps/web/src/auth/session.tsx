@@ -1,29 +1,15 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { WhoAmI } from '@parkatlas/schema';
 import { getJson, sendJson, setCsrfToken } from '../api/client.ts';
 
-/** The contract of GET /api/auth/me and POST /api/auth/login. */
-
-export const ROLES = ['public', 'investor', 'analyst', 'planner', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export type Permission = 'read-sensitive' | 'write' | 'admin';
-
-export interface SessionUser {
-  username: string;
-  display_name: string;
-  role: Exclude<Role, 'public'>;
-  /** The parks they may change; null: the whole zone. */
-  parks: string[] | null;
-}
-
-export interface Me {
-  user: SessionUser | null;
-  role: Role;
-  permissions: Permission[];
-  csrf_token: string | null;
-}
+/** The answer of GET /api/auth/me and POST /api/auth/login, as the shared schema defines it. */
+export type Me = WhoAmI;
+export type Role = Me['role'];
+export type Permission = Me['permissions'][number];
+export type SessionUser = NonNullable<Me['user']>;
 
 /** Nobody signed in: what an API without accounts, or one that cannot be reached, amounts to. */
-export const ANONYMOUS: Me = { user: null, role: 'public', permissions: [], csrf_token: null };
+export const ANONYMOUS: Me = { user: null, role: 'public', key: null, permissions: [], parks: null, csrf_token: null };
 
 export const authApi = {
   me: (signal?: AbortSignal) => getJson<Me>('/api/auth/me', signal),
