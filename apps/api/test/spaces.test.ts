@@ -50,6 +50,12 @@ describe('ranking', () => {
     expect(tv1.shortfalls[0]).toMatch(/industry C27 is outside the park's themes \(I65\)/);
     expect(tv2.points.budget).toBe(0);
     expect(tv2.shortfalls).toContain('no asking rent published: ask the park');
+    // The same reasons as codes with their figures, for clients that word them in their own language.
+    expect(tu3.reasons).toContainEqual({ code: 'area_under', matched: false, values: { area: 180, min: 200, share: 0.1 } });
+    expect(tu2.reasons.find((r: { code: string }) => r.code === 'rent_over')).toMatchObject({ matched: false, values: { budget: 40 } });
+    expect(tu2.reasons.find((r: { code: string }) => r.code === 'rent_over').values.share).toBeCloseTo(0.15, 6);
+    expect(tu1.reasons.filter((r: { matched: boolean }) => r.matched)).toHaveLength(tu1.matched.length);
+    expect(tv1.reasons.filter((r: { matched: boolean }) => !r.matched).map((r: { code: string }) => r.code)).toContain('industry_outside');
   });
 
   it('reads vacancy from the leases on the day asked: TU4 is free after its lease ends', async () => {

@@ -79,6 +79,10 @@ describe('the investor view in Chromium', () => {
     expect(await listed()).toEqual(expected.map(key));
     // Each item says why it matched or where it falls short.
     expect(await page.locator('[data-testid="space-item"]').first().locator('.reasons li').count()).toBeGreaterThan(0);
+    // Worded by the app from the API's codes and figures, in the app's language.
+    const firstReason = page.locator('[data-testid="space-item"]').first().locator('.reasons li').first();
+    expect(await firstReason.getAttribute('data-reason')).toMatch(/^(vacant|released)$/);
+    expect(await firstReason.textContent()).toMatch(/空置|已供地/);
     // And how its score is made: points per soft criterion given, out of the API's weights.
     expect(await page.locator('[data-testid="space-item"]').first().locator('[data-testid="space-points"] [data-criterion]').evaluateAll((els) => els.map((e) => e.getAttribute('data-criterion'))))
       .toEqual(['area', 'budget']);
@@ -192,6 +196,7 @@ describe('the investor view in Chromium', () => {
     await page.locator('[data-testid="toggle-lang"]').click();
     expect(await page.locator('[data-testid="tab-space"]').textContent()).toBe('Find space');
     expect(await page.locator('[data-testid="space-search"]').textContent()).toBe('Search');
+    expect(await page.locator('[data-testid="space-item"] .reasons li').first().textContent()).toMatch(/vacant on|released for use/);
     expect(await item.locator('[data-testid="enquiry-done"]').textContent()).toContain('Stage: New');
 
     const foreign = session.foreignRequests();

@@ -65,6 +65,21 @@ export const spacePoints = z
   })
   .describe('Points earned per soft criterion given, out of SCORE_WEIGHTS');
 
+/** Why a space matched or falls short, as codes with their figures, so any client can word them. */
+export const REASON_CODES = [
+  'vacant', 'released', 'area_fits', 'area_under', 'area_over', 'land_not_let', 'no_rent', 'rent_within', 'rent_over',
+  'total_within', 'total_over', 'industry_no_park', 'industry_fits', 'industry_section', 'industry_outside', 'in_park',
+  'move_in_ready', 'ground_floor', 'ground_land', 'floor_load', 'clear_height', 'power', 'near_point', 'in_corridor', 'near_corridor',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const spaceReason = z.object({
+  code: z.enum(REASON_CODES),
+  matched: z.boolean().describe('true: a reason it matched; false: where it falls short'),
+  values: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).describe('The figures the reason names: areas in m², rents in CNY, shares 0–1, distances in m'),
+});
+export type SpaceReason = z.infer<typeof spaceReason>;
+
 export const spaceItem = z.object({
   kind: z.enum(SPACE_KINDS),
   id: z.string(),
@@ -72,6 +87,7 @@ export const spaceItem = z.object({
   points: spacePoints,
   matched: z.array(z.string()).describe('Why it matched, e.g. "area fits (320 m² in 200–400)"'),
   shortfalls: z.array(z.string()).describe('Where it falls short, e.g. "rent 12% over budget"'),
+  reasons: z.array(spaceReason).describe('matched and shortfalls as codes with their figures, in the same order'),
   name: z.string().nullable(),
   park: z.string().nullable(),
   park_name: z.string().nullable(),

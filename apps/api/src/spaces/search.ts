@@ -1,5 +1,5 @@
 import type { Queryable } from '@parkatlas/db';
-import { SCORE_WEIGHTS, type SpaceItem, type SpaceSearchCriteria } from '@parkatlas/schema';
+import { SCORE_WEIGHTS, type ReasonCode, type SpaceItem, type SpaceReason, type SpaceSearchCriteria } from '@parkatlas/schema';
 import { ApiProblem } from '../errors.ts';
 import { parcelSearchSql, unitSearchSql, wantsUnitsOnly, type SearchSql, type SpaceRow } from './search-sql.ts';
 
@@ -94,63 +94,96 @@ async function bestOf(q: Queryable, build: Build, limit: number, parks: string[]
 const n = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 
-/** Reasons in words, from the same figures the SQL scored. */
-export function explain(r: SpaceRow, c: SpaceSearchCriteria, day: string): { matched: string[]; shortfalls: string[] } {
-  const matched: string[] = [];
-  const short: string[] = [];
-  matched.push(r.kind === 'unit' ? `vacant on ${day}` : `released for use (available), no lease on ${day}`);
+type Values = SpaceReason['values'];
+const num = (v: Values[string]) => Number(v ?? 0);
+
+/** The reasons in English words: the API's `matched` and `shortfalls` (clients may word `reasons` themselves). */
+const ENGLISH: Record<ReasonCode, (v: Values) => string> = {
+  vacant: (v) => `vacant on ${v.day}`,
+  released: (v) => `released for use (available), no lease on ${v.day}`,
+  area_fits: (v) => `area fits (${n(num(v.area))} m² ${v.min !== null && v.max !== null ? `in ${n(num(v.min))}–${n(num(v.max))}` : v.min !== null ? `≥ ${n(num(v.min))}` : `≤ ${n(num(v.max))}`})`,
+  area_under: (v) => `area ${pct(num(v.share))} under the minimum (${n(num(v.area))} m² < ${n(num(v.min))})`,
+  area_over: (v) => `area ${pct(num(v.share))} over the maximum (${n(num(v.area))} m² > ${n(num(v.max))})`,
+  land_not_let: (v) => `land is supplied, not let: no rent to compare with the budget${v.price !== null ? ` (price ¥${n(num(v.price))})` : ''}`,
+  no_rent: () => 'no asking rent published: ask the park',
+  rent_within: (v) => `rent within budget (¥${n(num(v.rent), 2)}/m²/month ≤ ¥${n(num(v.budget), 2)})`,
+  rent_over: (v) => `rent ${pct(num(v.share))} over budget (¥${n(num(v.rent), 2)}/m²/month > ¥${n(num(v.budget), 2)})`,
+  total_within: (v) => `total rent within budget (¥${n(num(v.total))}/month ≤ ¥${n(num(v.budget))})`,
+  total_over: (v) => `total rent ${pct(num(v.share))} over budget (¥${n(num(v.total))}/month > ¥${n(num(v.budget))})`,
+  industry_no_park: (v) => `not in a park: no theme industries to fit ${v.industry}`,
+  industry_fits: (v) => `industry ${v.industry} fits the park's themes (${v.themes})`,
+  industry_section: (v) => `industry ${v.industry} shares only its section with the park's themes (${v.themes})`,
+  industry_outside: (v) => `industry ${v.industry} is outside the park's themes (${v.themes || 'none'})`,
+  in_park: (v) => `in park ${v.park}${v.park_name ? ` (${v.park_name})` : ''}`,
+  move_in_ready: () => 'move-in ready (拎包入住)',
+  ground_floor: () => 'ground floor',
+  ground_land: () => 'land (ground level)',
+  floor_load: (v) => `floor load ${n(num(v.value), 1)} kN/m² ≥ ${n(num(v.min), 1)}`,
+  clear_height: (v) => `clear height ${n(num(v.value), 2)} m ≥ ${n(num(v.min), 2)}`,
+  power: (v) => `power ${n(num(v.value), 1)} kVA ≥ ${n(num(v.min), 1)}`,
+  near_point: (v) => `${n(num(v.distance))} m from the point (≤ ${n(num(v.max))})`,
+  in_corridor: (v) => `in corridor ${v.corridor}`,
+  near_corridor: (v) => `within ${n(num(v.max))} m of corridor ${v.corridor}`,
+};
+
+/** Why a space matched and where it falls short, from the same figures the SQL scored. */
+export function explain(r: SpaceRow, c: SpaceSearchCriteria, day: string): { matched: string[]; shortfalls: string[]; reasons: SpaceReason[] } {
+  const reasons: SpaceReason[] = [];
+  const yes = (code: ReasonCode, values: Values = {}) => reasons.push({ code, matched: true, values });
+  const no = (code: ReasonCode, values: Values = {}) => reasons.push({ code, matched: false, values });
+  yes(r.kind === 'unit' ? 'vacant' : 'released', { day });
 
   if (c.min_area_m2 !== undefined || c.max_area_m2 !== undefined) {
-    const a = r.area_m2;
-    const range = c.min_area_m2 !== undefined && c.max_area_m2 !== undefined ? `in ${n(c.min_area_m2)}–${n(c.max_area_m2)}`
-      : c.min_area_m2 !== undefined ? `≥ ${n(c.min_area_m2)}` : `≤ ${n(c.max_area_m2!)}`;
-    if (c.min_area_m2 !== undefined && a < c.min_area_m2) short.push(`area ${pct((c.min_area_m2 - a) / c.min_area_m2)} under the minimum (${n(a)} m² < ${n(c.min_area_m2)})`);
-    else if (c.max_area_m2 !== undefined && a > c.max_area_m2) short.push(`area ${pct((a - c.max_area_m2) / c.max_area_m2)} over the maximum (${n(a)} m² > ${n(c.max_area_m2)})`);
-    else matched.push(`area fits (${n(a)} m² ${range})`);
+    const [area, min, max] = [r.area_m2, c.min_area_m2 ?? null, c.max_area_m2 ?? null];
+    if (min !== null && area < min) no('area_under', { area, min, share: (min - area) / min });
+    else if (max !== null && area > max) no('area_over', { area, max, share: (area - max) / max });
+    else yes('area_fits', { area, min, max });
   }
 
   if (c.max_rent_m2_month !== undefined || c.max_total_month !== undefined) {
-    if (r.kind === 'parcel') short.push(`land is supplied, not let: no rent to compare with the budget${r.price_cny !== null ? ` (price ¥${n(r.price_cny)})` : ''}`);
-    else if (r.rent_cny_m2_month === null) short.push('no asking rent published: ask the park');
+    if (r.kind === 'parcel') no('land_not_let', { price: r.price_cny });
+    else if (r.rent_cny_m2_month === null) no('no_rent');
     else {
       if (c.max_rent_m2_month !== undefined) {
-        const over = r.rent_cny_m2_month / c.max_rent_m2_month - 1;
-        if (over > 1e-9) short.push(`rent ${pct(over)} over budget (¥${n(r.rent_cny_m2_month, 2)}/m²/month > ¥${n(c.max_rent_m2_month, 2)})`);
-        else matched.push(`rent within budget (¥${n(r.rent_cny_m2_month, 2)}/m²/month ≤ ¥${n(c.max_rent_m2_month, 2)})`);
+        const values = { rent: r.rent_cny_m2_month, budget: c.max_rent_m2_month, share: r.rent_cny_m2_month / c.max_rent_m2_month - 1 };
+        if (values.share > 1e-9) no('rent_over', values);
+        else yes('rent_within', values);
       }
       if (c.max_total_month !== undefined && r.total_rent_cny_month !== null) {
-        const over = r.total_rent_cny_month / c.max_total_month - 1;
-        if (over > 1e-9) short.push(`total rent ${pct(over)} over budget (¥${n(r.total_rent_cny_month)}/month > ¥${n(c.max_total_month)})`);
-        else matched.push(`total rent within budget (¥${n(r.total_rent_cny_month)}/month ≤ ¥${n(c.max_total_month)})`);
+        const values = { total: r.total_rent_cny_month, budget: c.max_total_month, share: r.total_rent_cny_month / c.max_total_month - 1 };
+        if (values.share > 1e-9) no('total_over', values);
+        else yes('total_within', values);
       }
     }
   }
 
   if (c.industry !== undefined) {
-    const themes = r.theme_industries ?? [];
+    const values = { industry: c.industry, themes: (r.theme_industries ?? []).join(', ') };
     const pts = r.industry_points ?? 0;
-    if (!r.park) short.push(`not in a park: no theme industries to fit ${c.industry}`);
-    else if (pts >= SCORE_WEIGHTS.industry) matched.push(`industry ${c.industry} fits the park's themes (${themes.join(', ')})`);
-    else if (pts > 0) short.push(`industry ${c.industry} shares only its section with the park's themes (${themes.join(', ')})`);
-    else short.push(`industry ${c.industry} is outside the park's themes (${themes.join(', ') || 'none'})`);
+    if (!r.park) no('industry_no_park', values);
+    else if (pts >= SCORE_WEIGHTS.industry) yes('industry_fits', values);
+    else if (pts > 0) no('industry_section', values);
+    else no('industry_outside', values);
   }
 
-  if (c.parks && r.park) matched.push(`in park ${r.park}${r.park_name ? ` (${r.park_name})` : ''}`);
-  if (c.move_in_ready) matched.push('move-in ready (拎包入住)');
-  if (c.ground_floor) matched.push(r.kind === 'unit' ? 'ground floor' : 'land (ground level)');
-  if (c.min_floor_load_kn_m2 !== undefined) matched.push(`floor load ${n(r.floor_load_kn_m2 ?? 0, 1)} kN/m² ≥ ${n(c.min_floor_load_kn_m2, 1)}`);
-  if (c.min_clear_height_m !== undefined) matched.push(`clear height ${n(r.clear_height_m ?? 0, 2)} m ≥ ${n(c.min_clear_height_m, 2)}`);
-  if (c.min_power_kva !== undefined) matched.push(`power ${n(r.power_kva ?? 0, 1)} kVA ≥ ${n(c.min_power_kva, 1)}`);
-  if (c.near && r.distance_m !== null) matched.push(`${n(r.distance_m)} m from the point (≤ ${n(c.near.max_distance_m)})`);
+  if (c.parks && r.park) yes('in_park', { park: r.park, park_name: r.park_name });
+  if (c.move_in_ready) yes('move_in_ready');
+  if (c.ground_floor) yes(r.kind === 'unit' ? 'ground_floor' : 'ground_land');
+  if (c.min_floor_load_kn_m2 !== undefined) yes('floor_load', { value: r.floor_load_kn_m2 ?? 0, min: c.min_floor_load_kn_m2 });
+  if (c.min_clear_height_m !== undefined) yes('clear_height', { value: r.clear_height_m ?? 0, min: c.min_clear_height_m });
+  if (c.min_power_kva !== undefined) yes('power', { value: r.power_kva ?? 0, min: c.min_power_kva });
+  if (c.near && r.distance_m !== null) yes('near_point', { distance: r.distance_m, max: c.near.max_distance_m });
   if (c.corridor !== undefined) {
-    matched.push(r.corridor === c.corridor ? `in corridor ${c.corridor}` : `within ${n(c.corridor_max_distance_m ?? 0)} m of corridor ${c.corridor}`);
+    if (r.corridor === c.corridor) yes('in_corridor', { corridor: c.corridor });
+    else yes('near_corridor', { corridor: c.corridor, max: c.corridor_max_distance_m ?? 0 });
   }
-  if (!c.move_in_ready && r.kind === 'unit' && r.move_in_ready) matched.push('move-in ready (拎包入住)');
-  return { matched, shortfalls: short };
+  if (!c.move_in_ready && r.kind === 'unit' && r.move_in_ready) yes('move_in_ready');
+  const words = (matched: boolean) => reasons.filter((x) => x.matched === matched).map((x) => ENGLISH[x.code](x.values));
+  return { matched: words(true), shortfalls: words(false), reasons };
 }
 
 function toItem(r: SpaceRow, c: SpaceSearchCriteria, day: string): SpaceItem {
-  const { matched, shortfalls } = explain(r, c, day);
+  const { matched, shortfalls, reasons } = explain(r, c, day);
   const points: SpaceItem['points'] = {};
   if (r.area_points !== null) points.area = r.area_points;
   if (r.budget_points !== null) points.budget = r.budget_points;
@@ -163,6 +196,7 @@ function toItem(r: SpaceRow, c: SpaceSearchCriteria, day: string): SpaceItem {
     points,
     matched,
     shortfalls,
+    reasons,
     name: r.name,
     park: r.park,
     park_name: r.park_name,

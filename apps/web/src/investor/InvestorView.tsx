@@ -6,6 +6,7 @@ import { CompareTable } from './CompareTable.tsx';
 import { CriteriaForm } from './CriteriaForm.tsx';
 import { EnquiryDone, EnquiryForm } from './EnquiryForm.tsx';
 import { csvColumns, spaceFormat } from './format.ts';
+import { reasonText } from './reasons.ts';
 import { spaceKey, spacesCsv, type Lead, type SpaceItem } from './space-api.ts';
 import type { SpaceResults } from './useSpaceSearch.ts';
 
@@ -112,8 +113,9 @@ export function InvestorView(props: InvestorViewProps) {
                       ))}
                     </p>
                     <ul className="reasons">
-                      {item.matched.map((m) => <li key={`m${m}`} className="matched">✓ {m}</li>)}
-                      {item.shortfalls.map((s) => <li key={`s${s}`} className="shortfall">✗ {s}</li>)}
+                      {item.reasons.map((r, i) => (
+                        <li key={`${r.code}${i}`} className={r.matched ? 'matched' : 'shortfall'} data-reason={r.code}>{r.matched ? '✓' : '✗'} {reasonText(r, i18n)}</li>
+                      ))}
                     </ul>
                     <div className="space-actions no-print">
                       <label className="check">

@@ -1,6 +1,7 @@
 import type { NamedZone } from '../api/client.ts';
 import { zoneName } from '../dashboard/Dashboard.tsx';
 import type { I18n } from '../i18n/i18n.tsx';
+import { reasonText } from './reasons.ts';
 import type { CsvColumn, SpaceItem } from './space-api.ts';
 
 /** How the list, the comparison and the CSV show a space's figures, in the view's language. */
@@ -51,8 +52,8 @@ export function csvColumns(i18n: I18n, parks: Map<string, NamedZone>): CsvColumn
     [t('inv_availableFrom'), (i) => i.available_from],
     [t('inv_distance_col'), (i) => i.distance_m === null ? null : Math.round(i.distance_m)],
     [t('inv_score'), (i) => i.score],
-    [t('inv_matched'), (i) => i.matched],
-    [t('inv_shortfalls'), (i) => i.shortfalls],
+    [t('inv_matched'), (i) => i.reasons.filter((r) => r.matched).map((r) => reasonText(r, i18n))],
+    [t('inv_shortfalls'), (i) => i.reasons.filter((r) => !r.matched).map((r) => reasonText(r, i18n))],
     ['lon', (i) => i.lon],
     ['lat', (i) => i.lat],
   ];
