@@ -39,6 +39,8 @@ export interface AppOptions {
   lifecycle?: Lifecycle;
   /** Counts running handlers, for shutdown to wait on (server.ts). */
   handlers?: HandlersInFlight;
+  /** Saved searches are evaluated this often, ms (a lease ends with time, not with a write); 0 or absent: only after writes. */
+  alertsEveryMs?: number;
   /** Bulk imports: the upload size limit. */
   imports?: ImportOptions;
 }
@@ -78,7 +80,7 @@ export async function buildApp(options: AppOptions) {
   await registerImports(app, ctx, options.imports);
   registerStats(app, options.db);
   registerParkSummary(app, options.db);
-  registerSpaces(app, ctx);
+  registerSpaces(app, ctx, options.alertsEveryMs ?? 0);
   await registerTiles(app, options.db);
   await registerOgcApi(app, ctx);
   if (options.webDir) await registerWeb(app, options.webDir);

@@ -31,6 +31,7 @@ const envSchema = z.object({
   PARKATLAS_DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   PARKATLAS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
   PARKATLAS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(300_000),
+  PARKATLAS_ALERTS_EVERY_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
   PARKATLAS_CORS_ORIGINS: z
     .string()
     .default('')
@@ -63,6 +64,8 @@ export interface Config {
   statementTimeoutMs: number;
   /** Longest request, ms (PARKATLAS_REQUEST_TIMEOUT_MS, default 300000). */
   requestTimeoutMs: number;
+  /** Saved searches are evaluated this often, ms, for spaces freed by time alone (PARKATLAS_ALERTS_EVERY_MINUTES, default 60; 0: never). */
+  alertsEveryMs: number;
   /** Origins allowed to call the API from their pages (PARKATLAS_CORS_ORIGINS, comma-separated; none by default). */
   corsOrigins: string[];
 }
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: e.PARKATLAS_STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: e.PARKATLAS_REQUEST_TIMEOUT_MS,
     corsOrigins: e.PARKATLAS_CORS_ORIGINS,
+    alertsEveryMs: Math.round(e.PARKATLAS_ALERTS_EVERY_MINUTES * 60_000),
   };
 }
 

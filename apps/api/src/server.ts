@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     imports: { maxFileBytes: config.importMaxBytes },
     requestTimeoutMs: config.requestTimeoutMs,
     corsOrigins: config.corsOrigins,
+    alertsEveryMs: config.alertsEveryMs,
     lifecycle,
     handlers,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },

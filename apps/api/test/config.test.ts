@@ -16,6 +16,7 @@ describe('configuration', () => {
       statementTimeoutMs: 60_000,
       requestTimeoutMs: 300_000,
       corsOrigins: [],
+      alertsEveryMs: 3_600_000,
     });
   });
 
@@ -31,10 +32,11 @@ describe('configuration', () => {
       PARKATLAS_STATEMENT_TIMEOUT_MS: '0',
       PARKATLAS_REQUEST_TIMEOUT_MS: '30000',
       PARKATLAS_CORS_ORIGINS: 'https://dash.jining.gov.cn, http://10.1.2.3:8080',
+      PARKATLAS_ALERTS_EVERY_MINUTES: '0',
     });
     expect(c).toMatchObject({
       port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/parkatlas', demo: false, extent: [116.5, 35.3, 116.9, 35.6],
-      poolMax: 40, statementTimeoutMs: 0, requestTimeoutMs: 30_000, corsOrigins: ['https://dash.jining.gov.cn', 'http://10.1.2.3:8080'],
+      poolMax: 40, statementTimeoutMs: 0, requestTimeoutMs: 30_000, corsOrigins: ['https://dash.jining.gov.cn', 'http://10.1.2.3:8080'], alertsEveryMs: 0,
     });
   });
 

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
 import { startTestApp, tableCounts, type TestApp } from './support/app.ts';
 import { spaceSearchCriteria } from '@parkatlas/schema';
 import { parcelSearchSql, unitSearchSql, type SpaceRow } from '../src/spaces/search-sql.ts';
 import { searchSettings, searchSpaces } from '../src/spaces/search.ts';
-import { loadSpacesFixture, post } from './support/spaces-fixture.ts';
+import { ENTERPRISE_B, loadSpacesFixture, post } from './support/spaces-fixture.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -217,6 +218,27 @@ describe('saved searches and alerts', () => {
       ['parcel', 'TPC3', '/?sel=parcels:TPC3'],
       ['unit', 'TU3', '/?sel=buildings:TBA1&unit=TU3'],
     ]);
+  });
+
+  it('alerts when a lease ends with time alone, by evaluating now and then', async () => {
+    // A server evaluating every 50 ms over the same data; the lease's end passes with no write to the API.
+    const ticking = await buildApp({ db: t.db, alertsEveryMs: 50 });
+    const lease = await t.db.query<{ id: number }>(`INSERT INTO lease (enterprise, unit, start_date, end_date) VALUES ($1, 'TU6', '2020-01-01', '2099-12-31') RETURNING id::int AS id`, [ENTERPRISE_B]);
+    try {
+      await ticking.ready();
+      const saved = await post(t, '/api/saved-searches', { owner: 'investor c', criteria: { kinds: ['unit'], parks: ['TP1'], min_area_m2: 550, max_area_m2: 650 } });
+      expect(saved.statusCode, saved.body).toBe(201);
+      await t.db.query(`UPDATE lease SET end_date = current_date - 1 WHERE id = $1`, [lease.rows[0].id]);
+      let items: { space: string }[] = [];
+      for (let i = 0; i < 100 && !items.some((a) => a.space === 'TU6'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        items = (await t.staff.inject('/api/alerts?owner=investor%20c')).json().items;
+      }
+      expect(items.map((a) => a.space)).toEqual(['TU6']);
+    } finally {
+      await ticking.close();
+      await t.db.query(`DELETE FROM lease WHERE id = $1`, [lease.rows[0].id]);
+    }
   });
 
   it('deletes a saved search with its alerts', async () => {

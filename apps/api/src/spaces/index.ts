@@ -14,7 +14,7 @@ export interface SpacesContext {
 const SPACE_WRITES = /^\/api\/(units|parcels|buildings|leases)(\/|\?|$)/;
 
 /** The investor's space finder, the lead pipeline, the enterprise service file, saved searches and alerts. */
-export function registerSpaces(app: FastifyInstance, ctx: SpacesContext): void {
+export function registerSpaces(app: FastifyInstance, ctx: SpacesContext, evaluateEveryMs: number): void {
   const evaluator = new AlertEvaluator(ctx.db, (msg, err) => app.log.error({ err }, msg));
   registerSpaceSearch(app, ctx.db);
   registerLeads(app, ctx.db, ctx.actorOf, () => evaluator.schedule());
@@ -22,5 +22,10 @@ export function registerSpaces(app: FastifyInstance, ctx: SpacesContext): void {
   app.addHook('onResponse', async (req, reply) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 300 && SPACE_WRITES.test(req.url)) evaluator.schedule();
   });
-  app.addHook('onClose', async () => evaluator.close());
+  // A lease that ends frees its space with no write at all: look again now and then.
+  const timer = evaluateEveryMs > 0 ? setInterval(() => evaluator.schedule(), evaluateEveryMs).unref() : undefined;
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await evaluator.close();
+  });
 }
