@@ -460,3 +460,27 @@ describe('the zone as of a past moment', () => {
     expect(yesterday.json()).not.toHaveProperty('revenue_cny');
   });
 });
+
+describe('staff limited to some parks, on leads and service files', () => {
+  it('list, count and open the leads of their parks only, and move none of another park', async () => {
+    const mine = (await t.staff.inject(`/api/leads/${lead}`)).json() as { park: string };
+    const parks = (await t.staff.inject('/api/parks?limit=100')).json().features.map((f: { id: string }) => f.id) as string[];
+    const other = parks.find((p) => p !== mine.park)!;
+    const inside = await t.as('leads desk of its park', ['read', 'read-sensitive', 'write'], [mine.park]);
+    const outside = await t.as('leads desk of another park', ['read', 'read-sensitive', 'write'], [other]);
+    expect((await inside.inject('/api/leads')).json().items.map((l: { id: number }) => l.id)).toContain(lead);
+    expect((await outside.inject('/api/leads')).json().items.map((l: { id: number }) => l.id)).not.toContain(lead);
+    expect((await inside.inject(`/api/leads/${lead}`)).statusCode).toBe(200);
+    expect((await outside.inject(`/api/leads/${lead}`)).statusCode).toBe(404);
+    const asked = await outside.inject(`/api/leads?park=${mine.park}`);
+    expect(asked.statusCode).toBe(403);
+    expect(asked.json().error).toMatchObject({ code: 'outside_scope', field: 'park' });
+    expect((await outside.inject('/api/leads/pipeline')).json().total).toBe((await t.staff.inject(`/api/leads/pipeline?park=${other}`)).json().total);
+    const moved = await outside.inject({ method: 'POST', url: `/api/leads/${lead}/transitions`, payload: { to: 'contacted' } });
+    expect(moved.statusCode).toBe(403);
+    expect((await t.staff.inject(`/api/leads/${lead}`)).json().stage).toBe('new');
+    const file = await outside.inject(`/api/enterprises/${enterprise}/file`);
+    const enterprisePark = (await t.staff.inject(`/api/enterprises/${enterprise}`)).json().park;
+    expect(file.statusCode).toBe(enterprisePark === other ? 200 : 403);
+  });
+});

@@ -69,3 +69,15 @@ export const writerOf = (who: Identity): Writer => ({ actor: who.actor, parks: w
 
 /** The one writer who sees and may change everything: migrations, seeds and tests of the repository. */
 export const SYSTEM_WRITER = (actor: string): Writer => ({ actor, parks: null, access: 'all' });
+
+/**
+ * The parks a read covers: the one asked for (refused outside the reader's scope), else the
+ * reader's parks, else (null) the whole zone. For staff-only lists such as leads.
+ */
+export function parksFor(who: Identity, asked: string | undefined): string[] | null {
+  if (asked !== undefined) {
+    if (who.parks !== null && !who.parks.includes(asked)) throw new ApiProblem(403, 'outside_scope', `${who.actor} may read parks ${who.parks.join(', ')} only`, 'park');
+    return [asked];
+  }
+  return who.parks === null ? null : [...who.parks];
+}

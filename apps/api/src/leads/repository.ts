@@ -28,13 +28,14 @@ export async function getLead(q: Queryable, id: number, withEvents = true): Prom
   return lead;
 }
 
-export async function listLeads(q: Queryable, f: { park?: string; stage?: string; enterprise?: string; limit?: number }): Promise<Lead[]> {
+/** Leads, newest first; `parks` null: the whole zone. */
+export async function listLeads(q: Queryable, f: { parks: string[] | null; stage?: string; enterprise?: string; limit?: number }): Promise<Lead[]> {
   const r = await q.query<Lead>(
     `SELECT ${LEAD_COLUMNS} FROM lead_api v
-     WHERE ($1::text IS NULL OR v.park = $1::text) AND ($2::text IS NULL OR v.stage = $2::text)
+     WHERE ($1::text[] IS NULL OR v.park = ANY($1::text[])) AND ($2::text IS NULL OR v.stage = $2::text)
        AND ($3::text IS NULL OR v.enterprise = $3::text)
      ORDER BY v.id DESC LIMIT $4::int`,
-    [f.park ?? null, f.stage ?? null, f.enterprise ?? null, f.limit ?? 100],
+    [f.parks, f.stage ?? null, f.enterprise ?? null, f.limit ?? 100],
   );
   return r.rows;
 }
@@ -46,10 +47,10 @@ export async function checkPark(q: Queryable, park: string | undefined): Promise
 }
 
 /** Leads per stage of one park (or of the zone), every stage listed, lost included. */
-export async function pipelineCounts(q: Queryable, park: string | undefined): Promise<Record<string, number>> {
+export async function pipelineCounts(q: Queryable, parks: string[] | null): Promise<Record<string, number>> {
   const r = await q.query<{ stage: string; n: number }>(
-    `SELECT stage, count(*)::int AS n FROM lead_api WHERE ($1::text IS NULL OR park = $1::text) GROUP BY stage`,
-    [park ?? null],
+    `SELECT stage, count(*)::int AS n FROM lead_api WHERE ($1::text[] IS NULL OR park = ANY($1::text[])) GROUP BY stage`,
+    [parks],
   );
   const stages: Record<string, number> = Object.fromEntries([...LEAD_STAGES, 'lost'].map((s) => [s, 0]));
   for (const row of r.rows) stages[row.stage] = row.n;
