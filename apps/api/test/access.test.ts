@@ -479,6 +479,10 @@ describe('staff limited to some parks, on leads and service files', () => {
     const moved = await outside.inject({ method: 'POST', url: `/api/leads/${lead}/transitions`, payload: { to: 'contacted' } });
     expect(moved.statusCode).toBe(403);
     expect((await t.staff.inject(`/api/leads/${lead}`)).json().stage).toBe('new');
+    const drill = await outside.inject('/api/stats/output-per-mu?by=enterprise');
+    expect(drill.statusCode).toBe(200);
+    expect(drill.json().items.every((i: { park: string | null }) => i.park === other)).toBe(true);
+    expect((await outside.inject(`/api/stats/output-per-mu?by=enterprise&park=${mine.park}`)).statusCode).toBe(403);
     const file = await outside.inject(`/api/enterprises/${enterprise}/file`);
     const enterprisePark = (await t.staff.inject(`/api/enterprises/${enterprise}`)).json().park;
     expect(file.statusCode).toBe(enterprisePark === other ? 200 : 403);

@@ -4,6 +4,8 @@ import type { Db } from '@parkatlas/db';
 import { apiError, outputPerMuItem, outputPerMuQuery, outputPerMuResponse } from '@parkatlas/schema';
 import { can } from '../auth/identity.ts';
 import { refuse } from '../auth/plugin.ts';
+import { parksFor } from '../auth/visibility.ts';
+import { ApiProblem } from '../errors.ts';
 import * as repo from './repository.ts';
 import { respond } from './respond.ts';
 
@@ -28,9 +30,16 @@ export function registerOutputPerMuStats(app: FastifyInstance, db: Db): void {
     const q = req.query;
     // Per enterprise (or per parcel, which is mostly one enterprise's) the figures are the firm's own.
     if (q.by !== 'park' && !can(req.identity, 'read-sensitive')) throw refuse(req.identity, `read output per mu by ${q.by} (an enterprise's revenue and tax)`);
+    // Staff limited to some parks see their parks' firms only: one park at a time.
+    let park = q.park;
+    if (q.by !== 'park' && req.identity.parks !== null) {
+      const parks = parksFor(req.identity, q.park);
+      if (parks!.length !== 1) throw new ApiProblem(400, 'missing_park', `give park= one of ${parks!.join(', ')}`, 'park');
+      park = parks![0];
+    }
     const asOf = await repo.resolveAsOf(db, q.as_of);
     const limit = q.limit ?? (q.format === 'csv' ? undefined : JSON_PAGE);
-    const { items, zone } = await repo.outputPerMu(db, asOf, q.by, q.grade, q.park, limit);
+    const { items, zone } = await repo.outputPerMu(db, asOf, q.by, q.grade, park, limit);
     return respond(reply, q.format, { name: `output-per-mu-${q.by}-${asOf}`, item: outputPerMuItem, rows: items }, async () => ({
       as_of: asOf, by: q.by, scheme: await repo.outputPerMuScheme(db), zone, items,
     })) as never;
