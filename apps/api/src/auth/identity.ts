@@ -1,3 +1,5 @@
+import type { KEY_SCOPES, PERMISSIONS, USER_ROLES } from '@parkatlas/schema';
+
 /**
  * Who is asking, and what they may do. Every request has an identity: a signed-in user (session
  * cookie), another system (API key), or the public (neither).
@@ -8,10 +10,8 @@
  * - `admin`: manage users and keys.
  * Everyone may read the public fields.
  */
-export type Permission = 'read-sensitive' | 'write' | 'admin';
-export type Role = 'public' | 'investor' | 'analyst' | 'planner' | 'admin';
-export const USER_ROLES = ['admin', 'planner', 'analyst', 'investor'] as const;
-export const KEY_SCOPES = ['read', 'read-sensitive', 'write'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+export type Role = 'public' | (typeof USER_ROLES)[number];
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {

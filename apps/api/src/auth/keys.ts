@@ -1,28 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '@parkatlas/db';
+import type { ApiKeyItem, KEY_SCOPES } from '@parkatlas/schema';
 import { ApiProblem } from '../errors.ts';
 import { newToken, sha256 } from './tokens.ts';
 import { checkParks } from './users.ts';
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  scopes: string[];
-  parks: string[] | null;
-  rate_limit_per_minute: number;
-  created_by: string;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
+/** A key as the admin API shows it (never its secret or digest). */
+export type ApiKey = ApiKeyItem;
 
 const COLUMNS = `id, name, scopes, parks, rate_limit_per_minute, created_by, to_jsonb(created_at) #>> '{}' AS created_at,
   to_jsonb(expires_at) #>> '{}' AS expires_at, to_jsonb(revoked_at) #>> '{}' AS revoked_at, to_jsonb(last_used_at) #>> '{}' AS last_used_at`;
 
 export interface NewKey {
   name: string;
-  scopes: string[];
+  scopes: (typeof KEY_SCOPES)[number][];
   parks?: string[] | null;
   rate_limit_per_minute?: number;
   expires_at?: string | null;

@@ -1,18 +1,10 @@
 import type { Queryable } from '@parkatlas/db';
+import type { UserItem } from '@parkatlas/schema';
 import { ApiProblem } from '../errors.ts';
 import { hashPassword } from './passwords.ts';
-import type { Role } from './identity.ts';
 
-export interface User {
-  username: string;
-  display_name: string;
-  role: Exclude<Role, 'public'>;
-  parks: string[] | null;
-  department: string | null;
-  disabled: boolean;
-  created_at: string;
-  last_login_at: string | null;
-}
+/** A user as the admin API shows it (never the password hash). */
+export type User = UserItem;
 
 const COLUMNS = `username, display_name, role, parks, department, disabled,
   to_jsonb(created_at) #>> '{}' AS created_at, to_jsonb(last_login_at) #>> '{}' AS last_login_at`;
