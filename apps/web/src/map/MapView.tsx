@@ -11,6 +11,7 @@ import {
   FLOORS_LAYER,
   GROUP_LAYERS,
   IDEOGRAPH_FONT_FAMILY,
+  labelLayers,
   nameField,
   NAME_LABEL_LAYERS,
   PICKABLE_LAYERS,
@@ -64,6 +65,10 @@ declare global {
   }
 }
 
+// MapLibre's tile worker takes a second or more to start (it parses the library again); start it as
+// this module loads, while React renders, rather than when the map is made.
+maplibregl.prewarm();
+
 const HOVERABLE = ['buildings-fill', 'parcels-fill'];
 const SOURCE_OF: Record<string, 'buildings' | 'parcels'> = { 'buildings-fill': 'buildings', 'parcels-fill': 'parcels' };
 
@@ -86,6 +91,8 @@ export function MapView(props: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MlMap | null>(null);
   const [ready, setReady] = useState(false);
+  // The labels come later than the map: see `labelLayers`.
+  const [labelsReady, setLabelsReady] = useState(false);
   // Event handlers are bound once; they read the latest callbacks through this ref.
   const latest = useRef(props);
   latest.current = props;
@@ -96,13 +103,16 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     let cancelled = false;
-    let created: MlMap | undefined;
-    void labelFontsReady().then(() => {
-      if (!cancelled) created = createMap();
+    const created = createMap();
+    // Parcels need no font: the map starts at once, its labels join when the fonts are in.
+    void Promise.all([labelFontsReady(), created.once('load')]).then(() => {
+      if (cancelled) return;
+      for (const layer of labelLayers(latest.current.lang)) created.addLayer(layer);
+      performance.mark('parkatlas:labels-added');
+      setLabelsReady(true);
     });
     return () => {
       cancelled = true;
-      if (!created) return;
       created.remove();
       mapRef.current = null;
       if (window.parkatlasMap === created) delete window.parkatlasMap;
@@ -111,10 +121,10 @@ export function MapView(props: MapViewProps) {
 
   /** Makes the map and binds its events, once. */
   function createMap(): MlMap {
-    const { initialView, lang } = latest.current;
+    const { initialView } = latest.current;
     const map = new maplibregl.Map({
       container: container.current!,
-      style: buildStyle(window.location.origin, lang),
+      style: buildStyle(window.location.origin),
       center: initialView.center,
       zoom: initialView.zoom,
       bearing: initialView.bearing,
@@ -178,18 +188,20 @@ export function MapView(props: MapViewProps) {
   }
 
   const map = ready ? mapRef.current : null;
+  /** The layers among `ids` the map has now (the labels only once added). */
+  const present = (ids: string[]) => ids.filter((id) => map!.getLayer(id));
 
   useEffect(() => {
     if (!map) return;
-    for (const id of NAME_LABEL_LAYERS) map.setLayoutProperty(id, 'text-field', nameField(props.lang));
-  }, [map, props.lang]);
+    for (const id of present(NAME_LABEL_LAYERS)) map.setLayoutProperty(id, 'text-field', nameField(props.lang));
+  }, [map, labelsReady, props.lang]);
 
   useEffect(() => {
     if (!map) return;
     const filter = parcelFilterExpression(props.filters);
-    for (const id of FILTERED_PARCEL_LAYERS) map.setFilter(id, filter);
+    for (const id of present(FILTERED_PARCEL_LAYERS)) map.setFilter(id, filter);
     map.setFilter(STALE_LAYER, (filter ? ['all', filter, staleExpression()] : staleExpression()) as maplibregl.FilterSpecification);
-  }, [map, props.filters]);
+  }, [map, labelsReady, props.filters]);
 
   useEffect(() => {
     if (!map) return;
@@ -199,10 +211,10 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (!map) return;
     for (const group of LAYER_GROUPS) {
-      for (const id of GROUP_LAYERS[group]) map.setLayoutProperty(id, 'visibility', props.layers[group] ? 'visible' : 'none');
+      for (const id of present(GROUP_LAYERS[group])) map.setLayoutProperty(id, 'visibility', props.layers[group] ? 'visible' : 'none');
     }
     map.setLayoutProperty(FLOORS_LAYER, 'visibility', props.threeD && props.layers.buildings ? 'visible' : 'none');
-  }, [map, props.layers, props.threeD]);
+  }, [map, labelsReady, props.layers, props.threeD]);
 
   const firstThreeD = useRef(true);
   useEffect(() => {
@@ -260,5 +272,5 @@ export function MapView(props: MapViewProps) {
     });
   }, [map, props.spaceResults]);
 
-  return <div ref={container} className="map" data-testid="map" data-ready={ready ? 'true' : 'false'} />;
+  return <div ref={container} className="map" data-testid="map" data-ready={ready && labelsReady ? 'true' : 'false'} />;
 }

@@ -13,14 +13,18 @@ import { statusColorExpression, vacancyColorExpression, ZONE_COLORS } from './pa
 export const LABEL_FONTS = ['Noto Sans', 'Noto Sans SC'];
 export const IDEOGRAPH_FONT_FAMILY = "'Noto Sans SC', sans-serif";
 
-/** Zoom from which the API fills each tile layer (apps/api/src/tiles/layers.ts), and where the map stops asking. */
+/**
+ * Zoom from which the API fills each tile layer (apps/api/src/tiles/layers.ts), and where the map stops asking.
+ * MapLibre asks for tiles source by source in this order, and the API answers them about in turn, so the
+ * parcels, the map's subject, come first: last, they waited for every other source's tiles.
+ */
 const TILE_SOURCES = {
+  parcels: { minzoom: 14, maxzoom: 16 },
   basemap: { minzoom: 0, maxzoom: 15 },
   areas: { minzoom: 0, maxzoom: 14 },
   corridors: { minzoom: 0, maxzoom: 14 },
   parks: { minzoom: 0, maxzoom: 15 },
   labels: { minzoom: 0, maxzoom: 12 },
-  parcels: { minzoom: 14, maxzoom: 16 },
   buildings: { minzoom: 15, maxzoom: 16 },
   floors: { minzoom: 16, maxzoom: 16 },
 } as const;
@@ -100,7 +104,7 @@ function labelLayout(lang: Lang, size: ExpressionSpecification | number) {
 
 const halo = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 } as const;
 
-function layers(lang: Lang): LayerSpecification[] {
+function layers(): LayerSpecification[] {
   const roadWidth = (base: number): ExpressionSpecification => [
     'interpolate', ['exponential', 1.6], ['zoom'],
     10, ['*', base, ['match', ['get', 'rank'], 1, 1.6, 2, 1, 0.6]],
@@ -149,6 +153,17 @@ function layers(lang: Lang): LayerSpecification[] {
         'circle-stroke-width': 2,
       },
     },
+  ];
+}
+
+/**
+ * The label (symbol) layers, drawn above every other layer. They stay out of the first style and are
+ * added by MapView once the label fonts are loaded: MapLibre draws each glyph once and keeps it, so a
+ * label laid out before would stay in a fallback font (or boxes, with no CJK font on the system), and
+ * waiting for the fonts before making the map would hold back the parcels too.
+ */
+export function labelLayers(lang: Lang): LayerSpecification[] {
+  return [
     {
       id: 'basemap-road-labels', type: 'symbol', source: 'basemap', 'source-layer': 'basemap', minzoom: 13, filter: ['all', kindIs('road'), isLine],
       layout: { ...labelLayout(lang, 12), 'symbol-placement': 'line', 'text-max-angle': 30 }, paint: { 'text-color': '#5b5446', ...halo },
@@ -172,8 +187,8 @@ function layers(lang: Lang): LayerSpecification[] {
   ];
 }
 
-/** The whole style for a language; `origin` makes the tile URLs absolute, as MapLibre needs. */
-export function buildStyle(origin: string, lang: Lang): StyleSpecification {
+/** The style without its labels (see `labelLayers`); `origin` makes the tile URLs absolute, as MapLibre needs. */
+export function buildStyle(origin: string): StyleSpecification {
   const results: SourceSpecification = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
-  return { version: 8, name: 'ParkAtlas', sources: { ...sources(origin), [SPACE_RESULTS_LAYER]: results }, layers: layers(lang) };
+  return { version: 8, name: 'ParkAtlas', sources: { ...sources(origin), [SPACE_RESULTS_LAYER]: results }, layers: layers() };
 }
