@@ -5,7 +5,7 @@ import { SessionProvider } from './auth/session.tsx';
 import { labelFontsReady } from './map/fonts.ts';
 import './styles.css';
 
-// Start loading the label fonts at once; the map waits for them, the rest of the page does not.
+// Start loading the label fonts at once; only the map's label layers wait for them, nothing else does.
 void labelFontsReady();
 
 createRoot(document.getElementById('root')!).render(
