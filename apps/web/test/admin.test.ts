@@ -189,6 +189,9 @@ describe('accounts in Chromium', () => {
     await history.locator(`li[data-version="${v3}"]`).waitFor();
     // The current version has no revert button; the one before has.
     expect(await history.locator(`li[data-version="${v3}"] [data-testid="revert"]`).count()).toBe(0);
+    // The version the demo load made has no entry of its own, and is offered too.
+    expect(await history.locator(`li[data-version="${v2 - 1}"]`).getAttribute('data-operation')).toBe('loaded');
+    expect(await history.locator(`li[data-version="${v2 - 1}"] [data-testid="revert"]`).count()).toBe(1);
     const button = history.locator(`li[data-version="${v2}"] [data-testid="revert"]`);
     expect(await button.textContent()).toBe('恢复到此版本');
     await button.click();

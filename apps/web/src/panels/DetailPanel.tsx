@@ -76,12 +76,31 @@ function Attributes(props: { properties: Record<string, unknown>; collection: st
 }
 
 /**
+ * The version an item had when it was loaded in bulk, before its history began: no entry of its own,
+ * but the first entry's `before` holds it (and the API reverts to it from there).
+ */
+function loadedVersion(entries: HistoryEntry[]): number | null {
+  const first = entries[0];
+  return first && first.version > 1 && first.before != null ? first.version - 1 : null;
+}
+
+/**
  * The versions the item can be reverted to: each recorded one but the current that left the item in
- * place (not a delete). The API reverts to what a history entry's `after` holds, so a version with no
- * entry (the first version of items loaded in bulk) is not offered.
+ * place (not a delete), and the version it was loaded with.
  */
 function revertibleVersions(entries: HistoryEntry[], current: number): Set<number> {
-  return new Set(entries.filter((h) => h.version !== current && h.after != null).map((h) => h.version));
+  const loaded = loadedVersion(entries);
+  return new Set([...(loaded === null ? [] : [loaded]), ...entries.filter((h) => h.after != null).map((h) => h.version)].filter((v) => v !== current));
+}
+
+function RevertButton(props: { version: number; busy: boolean; onRevert: (version: number) => Promise<void> }) {
+  const { t } = useI18n();
+  return (
+    <button type="button" className="link revert" data-testid="revert" data-version={props.version} disabled={props.busy}
+      title={t('revertTitle').replace('{v}', String(props.version))} onClick={() => void props.onRevert(props.version)}>
+      {t('revert')}
+    </button>
+  );
 }
 
 function History(props: { collection: string; id: string; revision: number; current: number | null; canWrite: boolean; onReverted: () => void }) {
@@ -112,16 +131,17 @@ function History(props: { collection: string; id: string; revision: number; curr
       {revertError && <p className="error" role="alert" data-testid="revert-error">{t('revertFailed')}: {revertError}</p>}
       {data && data.items.length === 0 && <p className="muted">{t('noHistory')}</p>}
       <ol className="history">
+        {data && loadedVersion(data.items) !== null && (
+          <li data-version={loadedVersion(data.items)!} data-operation="loaded">
+            <strong>v{loadedVersion(data.items)}</strong> {t('historyLoaded')}
+            {revertible.has(loadedVersion(data.items)!) && <RevertButton version={loadedVersion(data.items)!} busy={busy} onRevert={revert} />}
+          </li>
+        )}
         {data?.items.map((h) => (
           <li key={h.version} data-version={h.version} data-operation={h.operation} data-actor={h.actor}>
             <strong>v{h.version}</strong> {t(`op_${h.operation}`)} · {new Date(h.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')} · {h.actor}
             {h.changed.length > 0 && <div className="muted">{t('changed')}: {h.changed.map(attr).join(', ')}</div>}
-            {revertible.has(h.version) && (
-              <button type="button" className="link revert" data-testid="revert" data-version={h.version} disabled={busy}
-                title={t('revertTitle').replace('{v}', String(h.version))} onClick={() => void revert(h.version)}>
-                {t('revert')}
-              </button>
-            )}
+            {revertible.has(h.version) && <RevertButton version={h.version} busy={busy} onRevert={revert} />}
           </li>
         ))}
       </ol>
