@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useAction } from '../api/useAction.ts';
 import type { NamedZone } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -17,17 +18,14 @@ function NewKeyForm(props: { parks: NamedZone[]; onCreated: (created: { key: Api
   const [parks, setParks] = useState<string[] | null>(null);
   const [rate, setRate] = useState('');
   const [expires, setExpires] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
   const toggle = (scope: KeyScope) =>
     setScopes((s) => KEY_SCOPES.filter((k) => (k === scope ? !s.includes(k) : s.includes(k))));
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const created = await adminApi.createKey({
         name: name.trim(),
         scopes,
@@ -41,11 +39,7 @@ function NewKeyForm(props: { parks: NamedZone[]; onCreated: (created: { key: Api
       setRate('');
       setExpires('');
       props.onCreated(created);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -93,16 +87,11 @@ export function KeysPanel(props: { parks: NamedZone[] }) {
   const { t, lang, num } = useI18n();
   const keys = useList(adminApi.keys);
   const [fresh, setFresh] = useState<{ name: string; secret: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
 
   const revoke = async (key: ApiKey) => {
     if (!window.confirm(t('adm_revokeConfirm').replace('{name}', key.name))) return;
-    setError(null);
-    try {
-      await adminApi.revokeKey(key.id);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    await run(() => adminApi.revokeKey(key.id));
     keys.reload();
   };
 

@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useAction } from '../api/useAction.ts';
 import type { NamedZone } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { adminApi, MIN_PASSWORD, USER_ROLES, type AdminUser, type UserChange, type UserRole } from './admin-api.ts';
@@ -19,14 +20,11 @@ function NewUserForm(props: { parks: NamedZone[]; onCreated: (user: AdminUser) =
   const [role, setRole] = useState<UserRole>('planner');
   const [parks, setParks] = useState<string[] | null>(null);
   const [department, setDepartment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const user = await adminApi.createUser({
         username: username.trim(),
         password,
@@ -41,11 +39,7 @@ function NewUserForm(props: { parks: NamedZone[]; onCreated: (user: AdminUser) =
       setDepartment('');
       setParks(null);
       props.onCreated(user);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -93,8 +87,7 @@ function UserEditor(props: { user: AdminUser; parks: NamedZone[]; onSaved: (user
   const [parks, setParks] = useState<string[] | null>(u.parks);
   const [disabled, setDisabled] = useState(u.disabled);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -105,16 +98,7 @@ function UserEditor(props: { user: AdminUser; parks: NamedZone[]; onSaved: (user
     if (disabled !== u.disabled) change.disabled = disabled;
     if (password) change.password = password;
     if (Object.keys(change).length === 0) return props.onCancel();
-    setBusy(true);
-    setError(null);
-    try {
-      props.onSaved(await adminApi.updateUser(u.username, change));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setPassword('');
-      setBusy(false);
-    }
+    void run(async () => props.onSaved(await adminApi.updateUser(u.username, change))).then(() => setPassword(''));
   };
 
   return (

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useAction } from '../api/useAction.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { looksLikeUscc, spaceApi, type EnquiryInput, type Lead, type SpaceItem } from './space-api.ts';
@@ -10,10 +11,9 @@ export function EnquiryForm(props: { item: SpaceItem; onDone: (lead: Lead) => vo
   const [contact, setContact] = useState('');
   const [phone, setPhone] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const who = company.trim();
     const input: EnquiryInput = {
@@ -23,15 +23,7 @@ export function EnquiryForm(props: { item: SpaceItem; onDone: (lead: Lead) => vo
       ...(note.trim() ? { note: note.trim() } : {}),
       ...(props.item.kind === 'unit' ? { unit: props.item.id } : { parcel: props.item.id }),
     };
-    setBusy(true);
-    setError(null);
-    try {
-      props.onDone(await spaceApi.enquire(input));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => props.onDone(await spaceApi.enquire(input)));
   };
 
   return (

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { api, type EnterpriseItem, type Feature, type HistoryEntry, type UnitItem } from '../api/client.ts';
+import { useAction } from '../api/useAction.ts';
 import { useI18n, type I18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import type { Selection } from '../url/app-state.ts';
@@ -106,22 +107,15 @@ function RevertButton(props: { version: number; busy: boolean; onRevert: (versio
 function History(props: { collection: string; id: string; revision: number; current: number | null; canWrite: boolean; onReverted: () => void }) {
   const { t, attr, lang } = useI18n();
   const { data, error } = useFetch(`${props.collection}/${props.id}#${props.revision}`, (signal) => api.history(props.collection, props.id, signal));
-  const [busy, setBusy] = useState(false);
-  const [revertError, setRevertError] = useState<string | null>(null);
+  const { busy, error: revertError, run } = useAction();
   const revertible = data && props.canWrite && props.current !== null ? revertibleVersions(data.items, props.current) : new Set<number>();
 
   const revert = async (version: number) => {
     if (props.current === null) return;
-    setBusy(true);
-    setRevertError(null);
-    try {
+    await run(async () => {
       await api.revert(props.collection, props.id, version, `"${props.current}"`);
       props.onReverted();
-    } catch (e) {
-      setRevertError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
