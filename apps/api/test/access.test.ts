@@ -305,6 +305,8 @@ describe('users, sessions and the admin API', () => {
     expect(setCookie).toMatch(/^parkatlas_session=[^;]{40,};/);
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
+    // inject() asks for localhost: loopback, where browsers keep a Secure cookie over plain HTTP.
+    expect(setCookie).toContain('; Secure');
     const body = res.json();
     expect(body).toMatchObject({ user: { username: 'root', role: 'admin' }, role: 'admin' });
     expect(body.permissions.sort()).toEqual(['admin', 'read-sensitive', 'write']);
@@ -366,6 +368,24 @@ describe('users, sessions and the admin API', () => {
     const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
     expect(out.statusCode).toBe(204);
     expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: session.cookie } })).json().user).toBeNull();
+  });
+
+  it('ends the sessions of a user whose password or role an admin changes', async () => {
+    const admin = await login('root', PASSWORD);
+    const headers = { cookie: String(admin.headers['set-cookie']).split(';')[0], 'x-csrf-token': admin.json().csrf_token };
+    await createUser(t.db, { username: 'analyst.zhao', password: 'analyst passphrase', role: 'analyst' });
+    for (const change of [{ password: 'a new analyst passphrase' }, { role: 'investor' }]) {
+      const password = change.password ? 'analyst passphrase' : 'a new analyst passphrase';
+      const cookie = String((await login('analyst.zhao', password)).headers['set-cookie']).split(';')[0];
+      expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).json().role).toBe('analyst');
+      expect((await t.app.inject({ method: 'PATCH', url: '/api/admin/users/analyst.zhao', payload: change, headers })).statusCode).toBe(200);
+      expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).json().user).toBeNull();
+    }
+  });
+
+  it('names its two ways in in the OpenAPI document', async () => {
+    const doc = (await t.app.inject('/api/openapi.json')).json();
+    expect(doc.components.securitySchemes).toMatchObject({ apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'parkatlas_session' } });
   });
 
   it('throttles repeated failed sign-ins per username and per address', async () => {
