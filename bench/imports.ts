@@ -22,6 +22,7 @@ import pg from 'pg';
 import { migrate, openPostgres, type Db } from '@parkatlas/db';
 import { loadZoneChunks, readZoneFiles } from '@parkatlas/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
+import { createKey } from '../apps/api/src/auth/keys.ts';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -77,7 +78,7 @@ function multipart(file: Buffer, name: string, fields: Record<string, string>): 
   };
 }
 
-async function importOnce(db: Db, path: string): Promise<{ seconds: number; job: Record<string, unknown> }> {
+async function importOnce(db: Db, path: string, authorization: string): Promise<{ seconds: number; job: Record<string, unknown> }> {
   await db.query(`DELETE FROM change WHERE entity = 'parcel'`);
   await db.query('DELETE FROM parcel');
   await db.query('VACUUM ANALYZE parcel');
@@ -85,12 +86,12 @@ async function importOnce(db: Db, path: string): Promise<{ seconds: number; job:
   await app.ready();
   const t0 = performance.now();
   const { body, contentType } = multipart(readFileSync(path), path.split('/').pop()!, { collection: 'parcels', mode: 'commit', department: 'bench' });
-  const res = await app.inject({ method: 'POST', url: '/api/imports', payload: body, headers: { 'content-type': contentType } });
+  const res = await app.inject({ method: 'POST', url: '/api/imports', payload: body, headers: { 'content-type': contentType, authorization } });
   if (res.statusCode !== 202) throw new Error(`import refused: ${res.body}`);
   const { id } = res.json();
   let job: Record<string, unknown>;
   for (;;) {
-    job = (await app.inject(`/api/imports/${id}`)).json();
+    job = (await app.inject({ url: `/api/imports/${id}`, headers: { authorization } })).json();
     if (job.status === 'succeeded' || job.status === 'failed') break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -121,9 +122,11 @@ async function main(): Promise<void> {
   console.log(`preparing the database (zone without parcels)…`);
   const { db, url } = await openBenchDb();
   const rows: string[] = [];
+  // Writes need an account or a key with `write` (migration 009).
+  const { secret } = await createKey(db, { name: 'bench-imports', scopes: ['read', 'write'], rate_limit_per_minute: 1_000_000 }, 'bench');
   try {
     for (const [label, path] of [['GeoJSON', geojson], ['GeoPackage', gpkg]] as const) {
-      const ours = await importOnce(db, path);
+      const ours = await importOnce(db, path, `Bearer ${secret}`);
       const ogr = await ogr2ogrOnce(url, path);
       const line = `${label.padEnd(10)} ParkAtlas import ${ours.seconds.toFixed(1).padStart(6)} s (${Math.round(PARCELS / ours.seconds)} rows/s)   ogr2ogr ${ogr.toFixed(1).padStart(6)} s   ratio ${(ours.seconds / ogr).toFixed(2)}×`;
       console.log(line);

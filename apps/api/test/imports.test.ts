@@ -316,17 +316,15 @@ describe('imports: row problems and bad input', () => {
     await expectProblem({ file: { name: 'p.geojson', body: featureCollection([]) }, fields: { collection: 'parcels', crs: 'EPSG:3857' } }, 422, 'unsupported_crs', 'crs');
     await expectProblem({ fields: { collection: 'parcels' } }, 400, 'missing_file', 'file');
 
-    // A million-vertex polygon is refused before any database work, and fast.
+    // A million-vertex polygon is refused before any database work (how fast is bench material, not a test's).
     const ring: number[][] = [];
     for (let i = 0; i < 1_000_001; i++) {
       const a = (2 * Math.PI * i) / 1_000_001;
       ring.push([116.5 + 0.01 * Math.cos(a), 35.3 + 0.01 * Math.sin(a)]);
     }
     ring.push(ring[0]);
-    const started = Date.now();
     const huge = featureCollection([{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring] }, properties: { code: 'HUGE', land_use: 'M1', status: 'idle' } }]);
     expect(await expectProblem({ file: { name: 'huge.geojson', body: huge }, fields: { collection: 'parcels' } }, 422, 'too_many_vertices', 'geometry')).toMatch(/1,000,000/);
-    expect(Date.now() - started).toBeLessThan(15_000);
 
     expect(await tableCounts(t.db)).toEqual(before);
     expect((await t.app.inject('/api/health')).statusCode).toBe(200);

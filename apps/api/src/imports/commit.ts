@@ -19,11 +19,11 @@ async function columnDefaults(q: Queryable, table: string): Promise<Map<string, 
   return new Map(r.rows.map((x) => [x.name, x.dflt]));
 }
 
-/** The snapshot stored in `change.before/after`: { properties, geometry } of the item's JSON. */
-function snapshot(def: CollectionDef, json: string): string {
+/** The snapshot stored in `change.before/after`, { properties, geometry }, from the item's JSON as jsonb. */
+function snapshot(def: CollectionDef, j: string): string {
   return def.geometry
-    ? `jsonb_build_object('properties', (${json})::jsonb -> 'properties', 'geometry', (${json})::jsonb -> 'geometry')`
-    : `jsonb_build_object('properties', (${json})::jsonb, 'geometry', NULL)`;
+    ? `jsonb_build_object('properties', ${j} -> 'properties', 'geometry', ${j} -> 'geometry')`
+    : `jsonb_build_object('properties', ${j}, 'geometry', NULL)`;
 }
 
 export async function commitRows(
@@ -90,12 +90,17 @@ export async function commitRows(
     [t],
   );
   lap('write_insert');
+  // The items as the API shows them, serialized once each (MATERIALIZED: referenced twice below, the
+  // view's JSON would otherwise be built and parsed twice per row).
   await q.query(
-    `INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
-     SELECT $1, a.id::text, a.version, CASE WHEN b.id IS NULL THEN 'create' ELSE 'update' END, $2,
-            CASE WHEN b.id IS NULL THEN NULL ELSE ${snapshot(def, 'b.json')} END, ${snapshot(def, 'a.json')}
-     FROM (${selectItems(def, 'all')} WHERE v.${id} IN (SELECT id FROM import_stage)) a
-     LEFT JOIN import_before b ON b.id = a.id::text
+    `WITH a AS MATERIALIZED (
+       SELECT x.id::text AS id, x.version, x.json::jsonb AS j FROM (${selectItems(def, 'all')} WHERE v.${id} IN (SELECT id FROM import_stage)) x
+     )
+     INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
+     SELECT $1, a.id, a.version, CASE WHEN b.id IS NULL THEN 'create' ELSE 'update' END, $2,
+            CASE WHEN b.id IS NULL THEN NULL ELSE ${snapshot(def, 'b.json::jsonb')} END, ${snapshot(def, 'a.j')}
+     FROM a
+     LEFT JOIN import_before b ON b.id = a.id
      ORDER BY a.id`,
     [t, actor],
   );
