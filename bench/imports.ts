@@ -8,6 +8,7 @@
  *   scripts/pg-throwaway.sh start 55441
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:55441/parkatlas npx tsx bench/imports.ts
  *   options: --parcels N (default 100000)  --data DIR (the generator's files; made if missing)
+ *            --formats geojson,gpkg (default both)
  *
  * The files are made by `npx tsx seeds/src/cli.ts --parcels N --out DIR` (parcels.geojson) and
  * `ogr2ogr -f GPKG parcels.gpkg parcels.geojson`. The database holds the zone's corridors, areas,
@@ -32,6 +33,7 @@ const option = (name: string, fallback: string) => {
 };
 const PARCELS = Number(option('parcels', '100000'));
 const DATA = option('data', join(tmpdir(), `parkatlas-bench-imports-data-${PARCELS}`));
+const FORMATS = option('formats', 'geojson,gpkg').split(',');
 const URL_ = process.env.BENCH_DATABASE_URL;
 if (!URL_) {
   console.error('set BENCH_DATABASE_URL (start a server with scripts/pg-throwaway.sh start 55441)');
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
   const { secret } = await createKey(db, { name: 'bench-imports', scopes: ['read', 'write'], rate_limit_per_minute: 1_000_000 }, 'bench');
   try {
     for (const [label, path] of [['GeoJSON', geojson], ['GeoPackage', gpkg]] as const) {
+      if (!FORMATS.includes(path.split('.').pop()!)) continue;
       const ours = await importOnce(db, path, `Bearer ${secret}`);
       const ogr = await ogr2ogrOnce(url, path);
       const line = `${label.padEnd(10)} ParkAtlas import ${ours.seconds.toFixed(1).padStart(6)} s (${Math.round(PARCELS / ours.seconds)} rows/s)   ogr2ogr ${ogr.toFixed(1).padStart(6)} s   ratio ${(ours.seconds / ogr).toFixed(2)}×`;

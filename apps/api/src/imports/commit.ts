@@ -6,9 +6,10 @@
  */
 import type { Queryable } from '@parkatlas/db';
 import type { CollectionDef } from '../collections/definition.ts';
+import { attributeSql } from '../auth/visibility.ts';
 import { selectItems } from '../collections/repository.ts';
-import type { PreparedRow } from './rows.ts';
 import { BATCH } from './validate.ts';
+import type { PreparedRow } from './rows.ts';
 
 /** Column defaults from the catalog (our own migrations' SQL, never a request's). */
 async function columnDefaults(q: Queryable, table: string): Promise<Map<string, string | null>> {
@@ -24,6 +25,20 @@ function snapshot(def: CollectionDef, j: string): string {
   return def.geometry
     ? `jsonb_build_object('properties', ${j} -> 'properties', 'geometry', ${j} -> 'geometry')`
     : `jsonb_build_object('properties', ${j}, 'geometry', NULL)`;
+}
+
+/**
+ * The same snapshot built as jsonb straight from the collection's view `v`: the attributes and
+ * geometry of selectItems(def, 'all'), without printing the item as JSON text and parsing it back
+ * (jsonb holds equal values either way: numbers go through their text form in both).
+ */
+function snapshotFromView(def: CollectionDef): string {
+  const attributes = Object.keys(def.properties.shape).flatMap((k) => {
+    const sql = attributeSql(def, k, 'all');
+    return sql === undefined ? [] : [`'${k}', ${sql}`];
+  });
+  const geometry = def.geometry ? 'ST_AsGeoJSON(v.geom, 7)::jsonb' : 'NULL';
+  return `jsonb_build_object('properties', jsonb_build_object(${attributes.join(', ')}), 'geometry', ${geometry})`;
 }
 
 export async function commitRows(
@@ -90,18 +105,15 @@ export async function commitRows(
     [t],
   );
   lap('write_insert');
-  // The items as the API shows them, serialized once each (MATERIALIZED: referenced twice below, the
-  // view's JSON would otherwise be built and parsed twice per row).
+  // One history row per item, its `after` as the API now shows it.
   await q.query(
-    `WITH a AS MATERIALIZED (
-       SELECT x.id::text AS id, x.version, x.json::jsonb AS j FROM (${selectItems(def, 'all')} WHERE v.${id} IN (SELECT id FROM import_stage)) x
-     )
-     INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
-     SELECT $1, a.id, a.version, CASE WHEN b.id IS NULL THEN 'create' ELSE 'update' END, $2,
-            CASE WHEN b.id IS NULL THEN NULL ELSE ${snapshot(def, 'b.json::jsonb')} END, ${snapshot(def, 'a.j')}
-     FROM a
-     LEFT JOIN import_before b ON b.id = a.id
-     ORDER BY a.id`,
+    `INSERT INTO change (entity, entity_id, version, operation, actor, before, after)
+     SELECT $1, v.${id}::text, v.version, CASE WHEN b.id IS NULL THEN 'create' ELSE 'update' END, $2,
+            CASE WHEN b.id IS NULL THEN NULL ELSE ${snapshot(def, 'b.json::jsonb')} END, ${snapshotFromView(def)}
+     FROM ${def.view} v
+     LEFT JOIN import_before b ON b.id = v.${id}::text
+     WHERE v.${id} IN (SELECT id FROM import_stage)
+     ORDER BY v.${id}`,
     [t, actor],
   );
   lap('write_history');
