@@ -5,7 +5,7 @@ import { buildApp } from '../src/app.ts';
 import { startTestApp, tableCounts, type TestApp } from './support/app.ts';
 import { spaceSearchCriteria } from '@parkatlas/schema';
 import { parcelSearchSql, unitSearchSql, type SpaceRow } from '../src/spaces/search-sql.ts';
-import { searchSettings, searchSpaces } from '../src/spaces/search.ts';
+import { NEAR_PASSES, searchSettings, searchSpaces, topScore } from '../src/spaces/search.ts';
 import { ENTERPRISE_B, loadSpacesFixture, post } from './support/spaces-fixture.ts';
 
 let t: TestApp;
@@ -302,6 +302,33 @@ describe('space_unit (kept by triggers)', () => {
   });
 });
 
+describe('space_unit.busy (kept by triggers on lease, 010)', () => {
+  const disagreeing = () => t.db.query(`
+    SELECT s.unit FROM space_unit s
+    WHERE s.busy IS DISTINCT FROM coalesce(
+      (SELECT range_agg(daterange(l.start_date, l.end_date, '[]')) FROM lease l WHERE l.unit = s.unit), '{}')`);
+
+  it('agrees with the leases after inserting, moving, ending and deleting leases', async () => {
+    expect((await disagreeing()).rows).toEqual([]);
+    const open = await t.db.query<{ id: number }>(
+      `INSERT INTO lease (enterprise, unit, start_date, end_date) VALUES ($1, 'TU6', '2040-01-01', NULL), ($1, 'TU6', '2035-01-01', '2035-12-31') RETURNING id::int AS id`,
+      [ENTERPRISE_B],
+    );
+    const busy = async (unit: string) => (await t.db.query<{ b: string }>(`SELECT busy::text AS b FROM space_unit WHERE unit = $1`, [unit])).rows[0].b;
+    expect(await busy('TU6')).toBe('{[2035-01-01,2036-01-01),[2040-01-01,)}');
+    // Moving the open lease to another unit refreshes both.
+    await t.db.query(`UPDATE lease SET unit = 'TU7' WHERE id = $1`, [open.rows[0].id]);
+    expect(await busy('TU6')).toBe('{[2035-01-01,2036-01-01)}');
+    expect(await busy('TU7')).toBe('{[2040-01-01,)}');
+    await t.db.query(`UPDATE lease SET end_date = '2040-06-30' WHERE id = $1`, [open.rows[0].id]);
+    expect(await busy('TU7')).toBe('{[2040-01-01,2040-07-01)}');
+    await t.db.query(`DELETE FROM lease WHERE id = ANY($1::bigint[])`, [open.rows.map((r) => r.id)]);
+    expect(await busy('TU6')).toBe('{}');
+    expect(await busy('TU7')).toBe('{}');
+    expect((await disagreeing()).rows).toEqual([]);
+  });
+});
+
 describe('the perfect-tier shortcut', () => {
   // The shortcut (perfect spaces first, park by park, in id order) must give exactly the head of the full
   // ranking. Checked on the generated zone of the test database, with searches that hit it and miss it.
@@ -337,5 +364,79 @@ describe('the perfect-tier shortcut', () => {
       expect(viaShortcut).toEqual(full);
     });
   }
+});
+
+/** The search through searchSpaces and by the full ranking of each kind, with the statements searchSpaces sent. */
+async function bothWays(raw: object, day = '2026-06-30') {
+  const c = spaceSearchCriteria.parse(raw);
+  const limit = c.limit ?? 50;
+  return t.db.tx(async (q) => {
+    await searchSettings(q);
+    const sent: { sql: string; values: unknown[] }[] = [];
+    const recording = { query: (sql: string, values?: unknown[]) => (sent.push({ sql, values: values ?? [] }), q.query(sql, values)) } as typeof q;
+    const viaShortcut = (await searchSpaces(recording, c, day)).map((i) => `${i.kind}:${i.id}:${i.score}`);
+    const rows: SpaceRow[] = [];
+    if (!c.kinds || c.kinds.includes('unit')) rows.push(...(await q.query<SpaceRow>(unitSearchSql(c, day, limit)!.sql, unitSearchSql(c, day, limit)!.values)).rows);
+    if (!c.kinds || c.kinds.includes('parcel')) rows.push(...(await q.query<SpaceRow>(parcelSearchSql(c, day, limit)!.sql, parcelSearchSql(c, day, limit)!.values)).rows);
+    rows.sort((a, b) => b.raw_score - a.raw_score || (a.kind === b.kind ? (a.id < b.id ? -1 : 1) : a.kind === 'unit' ? -1 : 1));
+    return { viaShortcut, full: rows.slice(0, limit).map((r) => `${r.kind}:${r.id}:${r.score}`), sent };
+  });
+}
+
+describe('the nearest-first passes', () => {
+  // A unit's point in the generated park P01: dense around it, as the zone centre is in the 100k zone.
+  let at: { lon: number; lat: number };
+  beforeAll(async () => {
+    at = (await t.db.query<{ lon: number; lat: number }>(`SELECT ST_X(pt)::float8 AS lon, ST_Y(pt)::float8 AS lat FROM space_unit WHERE park = 'P01' ORDER BY unit LIMIT 1`)).rows[0];
+  });
+  const cases: [string, (near: { lon: number; lat: number }) => object, boolean][] = [
+    // The test zone's units are 580–2,250 m² (5th–95th percentile).
+    // Within 50 km, the first pass looks 5 km around: in this small zone, enough units to answer.
+    ['area within 50 km: the first pass answers', (p) => ({ min_area_m2: 500, max_area_m2: 3000, near: { ...p, max_distance_m: 50_000 } }), true],
+    ['area within 8 km: the later passes or the full ranking answer', (p) => ({ min_area_m2: 500, max_area_m2: 3000, near: { ...p, max_distance_m: 8000 } }), false],
+    ['budget and industry within 3 km, 20 asked', (p) => ({ max_rent_m2_month: 40, industry: 'C27', near: { ...p, max_distance_m: 3000 }, limit: 20 }), false],
+    ['units only, within 1 km', (p) => ({ kinds: ['unit'], min_area_m2: 100, near: { ...p, max_distance_m: 1000 } }), false],
+    ['200 asked within 400 m: too few near, the full ranking answers', (p) => ({ near: { ...p, max_distance_m: 400 }, limit: 200 }), false],
+  ];
+  for (const [what, make, firstPass] of cases) {
+    it(`agrees with the full ranking: ${what}`, async () => {
+      const raw = make(at) as { near: { max_distance_m: number } };
+      const { viaShortcut, full, sent } = await bothWays(raw);
+      expect(viaShortcut.length).toBeGreaterThan(0);
+      expect(viaShortcut).toEqual(full);
+      if (firstPass) {
+        // Units answered by the first pass: one unit statement, bounded by a tenth of the distance.
+        const units = sent.filter((s) => s.sql.includes('FROM space_unit'));
+        expect(units).toHaveLength(1);
+        expect(units[0].values).toContain(raw.near.max_distance_m * NEAR_PASSES[0]);
+      }
+    });
+  }
+});
+
+describe('parcels left out when units fill the list', () => {
+  it('asks no parcel when `limit` units score at least what a parcel can (no rent: no budget points)', async () => {
+    const { viaShortcut, full, sent } = await bothWays({ min_area_m2: 500, max_area_m2: 3000, max_rent_m2_month: 60, limit: 20 });
+    expect(viaShortcut).toEqual(full);
+    expect(viaShortcut.every((s) => s.startsWith('unit:'))).toBe(true);
+    expect(sent.some((s) => s.sql.includes('FROM parcel p'))).toBe(false);
+  });
+
+  it('still asks the parcels when units do not fill the list', async () => {
+    // Larger than any unit, even with the area tolerance: only parcels fit.
+    const largest = (await t.db.query<{ a: number }>(`SELECT max(area_m2)::float8 AS a FROM unit`)).rows[0].a;
+    const { viaShortcut, full, sent } = await bothWays({ min_area_m2: Math.ceil(largest * 1.5) });
+    expect(viaShortcut).toEqual(full);
+    expect(viaShortcut.some((s) => s.startsWith('parcel:'))).toBe(true);
+    expect(sent.some((s) => s.sql.includes('FROM parcel p'))).toBe(true);
+  });
+
+  it('topScore is what the best parcel and unit can score', () => {
+    const c = spaceSearchCriteria.parse({ min_area_m2: 10, max_total_month: 100, industry: 'C27', near: { lon: 117, lat: 35, max_distance_m: 1000 } });
+    expect(topScore(c, 'unit')).toBe(100);
+    expect(topScore(c, 'parcel')).toBe(70);
+    expect(topScore(c, 'unit', 500)).toBe(90);
+    expect(topScore(spaceSearchCriteria.parse({}), 'parcel')).toBe(100);
+  });
 });
 

@@ -19,8 +19,10 @@ import { SCORE_TOLERANCE, SCORE_WEIGHTS, type SpaceSearchCriteria } from '@parka
  * ms, so each kind is first asked for its *perfect* spaces only (every soft criterion at full points:
  * area in range, within budget, in a park whose themes fit), in id order, which the indexes answer
  * without scoring. When that finds `limit` of them, they are exactly the first `limit` of the full
- * ranking (all share the top score and ties go by id); otherwise the full ranking runs. Vacancy is tested
- * with plain date comparisons so that lease_unit_dates_idx (007) answers it from the index alone.
+ * ranking (all share the top score and ties go by id); otherwise, near a point, the nearest spaces are
+ * ranked first (`Pass.within`), and the full ranking runs only when those cannot be the answer (search.ts
+ * decides both). A unit's vacancy is read from its own row (space_unit.busy, kept from the leases by
+ * migration 010); a parcel's, by one probe of its leases per candidate.
  */
 
 export class Params {
@@ -88,6 +90,8 @@ interface Target {
   /** The point distances are measured from, and the geometry column the prefilter box tests. */
   point: string;
   indexed: string;
+  /** False for parcels: land is supplied, not let, so no parcel is ever within a budget. */
+  rented: boolean;
 }
 
 interface Parts {
@@ -100,12 +104,19 @@ interface Parts {
 }
 
 /** WHERE fragments and point expressions shared by both kinds. */
-function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: string[], tier: 'full' | 'perfect', park?: string): Parts {
+function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: string[], tier: 'full' | 'perfect', park?: string, within?: number): Parts {
   const points: Record<keyof typeof SCORE_WEIGHTS, string | null> = { area: null, budget: null, industry: null, distance: null };
   let perfect: string[] | null = [];
   // Parameters of the perfect tier's conditions only when it runs: an unused parameter has no type.
   const only = (sql: () => string) => {
     if (tier === 'perfect' && perfect) perfect.push(sql());
+  };
+  // A hard bound with its perfect-tier counterpart: the perfect tier tests only the narrower one (it
+  // implies the other; both together made the planner multiply their selectivities and guess 3 rows for
+  // 546, choosing the wrong plan).
+  const hard = (tolerated: () => string, exact: () => string) => {
+    if (tier === 'perfect' && perfect) perfect.push(exact());
+    else where.push(tolerated());
   };
   let distance = 'NULL::float8';
   const f = (col: string) => `${col}::float8`;
@@ -117,14 +128,12 @@ function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: str
     const gaps: string[] = ['0'];
     if (c.min_area_m2 !== undefined && c.min_area_m2 > 0) {
       const min = p.add(c.min_area_m2, 'float8');
-      where.push(`${areaCol} >= ${p.add(c.min_area_m2 * (1 - SCORE_TOLERANCE), 'numeric')}`);
-      only(() => `${t.area} >= ${p.add(c.min_area_m2, 'numeric')}`);
+      hard(() => `${areaCol} >= ${p.add(c.min_area_m2! * (1 - SCORE_TOLERANCE), 'numeric')}`, () => `${t.area} >= ${p.add(c.min_area_m2, 'numeric')}`);
       gaps.push(`(${min} - ${f(t.area)}) / ${min}`);
     }
     if (c.max_area_m2 !== undefined) {
       const max = p.add(c.max_area_m2, 'float8');
-      where.push(`${areaCol} <= ${p.add(c.max_area_m2 * (1 + SCORE_TOLERANCE), 'numeric')}`);
-      only(() => `${t.area} <= ${p.add(c.max_area_m2, 'numeric')}`);
+      hard(() => `${areaCol} <= ${p.add(c.max_area_m2! * (1 + SCORE_TOLERANCE), 'numeric')}`, () => `${t.area} <= ${p.add(c.max_area_m2, 'numeric')}`);
       gaps.push(`(${f(t.area)} - ${max}) / nullif(${max}, 0)`);
     }
     points.area = `${SCORE_WEIGHTS.area} * greatest(0, 1 - greatest(${gaps.join(', ')}) / ${SCORE_TOLERANCE})`;
@@ -132,16 +141,15 @@ function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: str
 
   if (c.max_rent_m2_month !== undefined || c.max_total_month !== undefined) {
     const overs: string[] = ['0'];
+    if (!t.rented) perfect = null;
     only(() => `${t.rent} IS NOT NULL`);
     if (c.max_rent_m2_month !== undefined) {
       overs.push(`${f(t.rent)} / nullif(${p.add(c.max_rent_m2_month, 'float8')}, 0) - 1`);
-      where.push(`(${t.rent} IS NULL OR ${t.rent} <= ${p.add(c.max_rent_m2_month * (1 + SCORE_TOLERANCE), 'numeric')})`);
-      only(() => `${t.rent} <= ${p.add(c.max_rent_m2_month, 'numeric')}`);
+      hard(() => `(${t.rent} IS NULL OR ${t.rent} <= ${p.add(c.max_rent_m2_month! * (1 + SCORE_TOLERANCE), 'numeric')})`, () => `${t.rent} <= ${p.add(c.max_rent_m2_month, 'numeric')}`);
     }
     if (c.max_total_month !== undefined) {
       overs.push(`${f(t.total)} / nullif(${p.add(c.max_total_month, 'float8')}, 0) - 1`);
-      where.push(`(${t.rent} IS NULL OR ${t.total} <= ${p.add(c.max_total_month * (1 + SCORE_TOLERANCE), 'numeric')})`);
-      only(() => `${t.total} <= ${p.add(c.max_total_month, 'numeric')}`);
+      hard(() => `(${t.rent} IS NULL OR ${t.total} <= ${p.add(c.max_total_month! * (1 + SCORE_TOLERANCE), 'numeric')})`, () => `${t.total} <= ${p.add(c.max_total_month, 'numeric')}`);
     }
     // greatest() skips NULLs, so test the rent itself: no asking rent, no budget points.
     points.budget = `CASE WHEN ${t.rent} IS NULL THEN 0 ELSE ${SCORE_WEIGHTS.budget} * greatest(0, 1 - greatest(${overs.join(', ')}) / ${SCORE_TOLERANCE}) END`;
@@ -157,14 +165,15 @@ function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: str
   }
 
   if (c.near) {
-    const { dx, dy } = expandDegrees(c.near.lat, c.near.max_distance_m);
     const pt = `ST_SetSRID(ST_MakePoint(${p.add(c.near.lon, 'float8')}, ${p.add(c.near.lat, 'float8')}), 4326)`;
     const max = p.add(c.near.max_distance_m, 'float8');
     // The geography distance cannot use the index (DESIGN.md: 700 ms over 100k rows); the box can.
     // On the sphere rather than the spheroid: within 0.5% at these distances, and several times cheaper.
+    // `within`: the nearest-first pass (search.ts) looks only this close, with a box to match.
+    const { dx, dy } = expandDegrees(c.near.lat, within ?? c.near.max_distance_m);
     where.push(`${t.indexed} && ST_Expand(${pt}, ${p.add(dx, 'float8')}, ${p.add(dy, 'float8')})`);
     distance = `ST_Distance(${t.point}::geography, ${pt}::geography, false)`;
-    where.push(`${distance} <= ${max}`);
+    where.push(`${distance} <= ${within === undefined ? max : p.add(within, 'float8')}`);
     points.distance = `${SCORE_WEIGHTS.distance} * greatest(0, 1 - ${distance} / ${max})`;
     perfect = null;
   }
@@ -202,6 +211,16 @@ export interface SearchSql {
   values: unknown[];
 }
 
+/** Which part of the ranking a statement asks for (search.ts chooses; the default is all of it). */
+export interface Pass {
+  /** 'perfect': only spaces at the top score, in id order; 'full' (default): the ranking. */
+  tier?: 'full' | 'perfect';
+  /** Only spaces in this park (the perfect tier asked park by park). */
+  park?: string;
+  /** Near a point: only spaces at most this many metres away (the nearest-first pass). */
+  within?: number;
+}
+
 // Units are searched in space_unit (007): each unit's attributes with its park, corridor and point, kept
 // by triggers, so no candidate needs a join. The alias is z, as parcel_zone's is for parcels.
 const UNIT_TARGET: Target = {
@@ -210,24 +229,25 @@ const UNIT_TARGET: Target = {
   total: '(z.rent_cny_m2_month * z.area_m2)',
   point: 'z.pt',
   indexed: 'z.pt',
+  rented: true,
 };
 
 /** The best `limit` vacant units on the day, scored; null when tier 'perfect' cannot apply. */
-export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number, tier: 'full' | 'perfect' = 'full', park?: string): SearchSql | null {
+export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number, { tier = 'full', park, within }: Pass = {}): SearchSql | null {
   const p = new Params();
   const d = p.add(day, 'date');
   const where = [
     'NOT z.reserved',
     `(z.available_from IS NULL OR z.available_from <= ${d})`,
-    // Vacant on the day: no lease covers it, both ends included (the exclusion constraint allows at most one).
-    `NOT EXISTS (SELECT 1 FROM lease l WHERE l.unit = z.unit AND l.start_date <= ${d} AND (l.end_date IS NULL OR l.end_date >= ${d}))`,
+    // Vacant on the day: no lease covers it, both ends included (busy is kept from the leases, 010).
+    `NOT z.busy @> ${d}`,
   ];
   if (c.move_in_ready) where.push('z.move_in_ready');
   if (c.ground_floor) where.push('z.floor = 1');
   if (c.min_floor_load_kn_m2 !== undefined) where.push(`z.floor_load_kn_m2 >= ${p.add(c.min_floor_load_kn_m2, 'numeric')}`);
   if (c.min_clear_height_m !== undefined) where.push(`z.clear_height_m >= ${p.add(c.min_clear_height_m, 'numeric')}`);
   if (c.min_power_kva !== undefined) where.push(`z.power_kva >= ${p.add(c.min_power_kva, 'numeric')}`);
-  const s = softAndSpatial(c, UNIT_TARGET, p, where, tier, park);
+  const s = softAndSpatial(c, UNIT_TARGET, p, where, tier, park, within);
   if (tier === 'perfect' && !s.perfect) return null;
   const conditions = tier === 'perfect' ? [...s.where, ...s.perfect!] : s.where;
   const order = tier === 'perfect' ? 'z.unit' : 'score DESC, z.unit';
@@ -256,15 +276,19 @@ ORDER BY h.score DESC, h.id`;
 }
 
 /** The best `limit` parcels released for use (status 'available') with no lease on the day, scored. */
-export function parcelSearchSql(c: SpaceSearchCriteria, day: string, limit: number, tier: 'full' | 'perfect' = 'full', park?: string): SearchSql | null {
+export function parcelSearchSql(c: SpaceSearchCriteria, day: string, limit: number, { tier = 'full', park, within }: Pass = {}): SearchSql | null {
   const p = new Params();
   const d = p.add(day, 'date');
   const where = [
     `p.status = 'available'`,
-    `NOT EXISTS (SELECT 1 FROM lease l WHERE l.parcel = p.code AND l.start_date <= ${d} AND (l.end_date IS NULL OR l.end_date >= ${d}))`,
+    // Vacant on the day, asked per candidate and last. OFFSET 0 keeps it a per-row probe (as an anti-join
+    // the planner merged 100 candidates with 80,000 lease index entries, 300 ms embedded); naming z as well
+    // as p makes it a test of the joined row, so a park narrows the candidates before any probe (tested on
+    // the parcel scan, it probed 2,000 parcels of every park for 142 of one).
+    `NOT EXISTS (SELECT 1 FROM lease l WHERE l.parcel = p.code AND l.parcel = z.parcel AND l.start_date <= ${d} AND (l.end_date IS NULL OR l.end_date >= ${d}) OFFSET 0)`,
   ];
-  const t: Target = { area: 'p.area_m2', rent: 'NULL::numeric', total: 'NULL::numeric', point: 'p.label_point', indexed: 'p.label_point' };
-  const s = softAndSpatial(c, t, p, where, tier, park);
+  const t: Target = { area: 'p.area_m2', rent: 'NULL::numeric', total: 'NULL::numeric', point: 'p.label_point', indexed: 'p.label_point', rented: false };
+  const s = softAndSpatial(c, t, p, where, tier, park, within);
   if (tier === 'perfect' && !s.perfect) return null;
   const conditions = tier === 'perfect' ? [...s.where, ...s.perfect!] : s.where;
   const order = tier === 'perfect' ? 'p.code' : 'score DESC, p.code';
