@@ -84,7 +84,7 @@ export function ImportPanel() {
   return (
     <section className="panel import-panel" data-testid="import-panel">
       <details>
-        <summary><h2 style={{ display: 'inline' }}>{t('import_title')}</h2></summary>
+        <summary data-testid="import-toggle"><h2 style={{ display: 'inline' }}>{t('import_title')}</h2></summary>
         <form
           style={{ display: 'grid', gap: 6, marginTop: 8 }}
           onSubmit={(e) => {
@@ -94,7 +94,7 @@ export function ImportPanel() {
         >
           <label style={LABEL}>
             {t('import_file')}
-            <input type="file" name="file" accept=".geojson,.json,.csv,.zip,.gpkg" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            <input type="file" name="file" data-testid="import-file" accept=".geojson,.json,.csv,.zip,.gpkg" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
           </label>
           <label style={LABEL}>
             {t('import_collection')}
@@ -119,23 +119,23 @@ export function ImportPanel() {
             {t('import_department')}
             <input type="text" name="department" value={department} maxLength={500} onChange={(e) => setDepartment(e.target.value)} />
           </label>
-          <button type="submit" disabled={!file || busy} style={{ justifySelf: 'start' }}>{t('import_start')}</button>
+          <button type="submit" data-testid="import-start" disabled={!file || busy} style={{ justifySelf: 'start' }}>{t('import_start')}</button>
         </form>
         {error && <p className="error" role="alert">{error}</p>}
         {job && (
-          <div className="import-job" data-testid="import-job">
+          <div className="import-job" data-testid="import-job" data-mode={job.mode} data-status={job.status}>
             <p>
               {t(`import_status_${job.status}`)}{' '}
-              <progress max={Math.max(job.progress.total, 1)} value={job.status === 'succeeded' ? job.progress.total : job.progress.done} />{' '}
+              <progress data-testid="import-progress" max={Math.max(job.progress.total, 1)} value={job.status === 'succeeded' ? job.progress.total : job.progress.done} />{' '}
               {num(job.progress.done, 0)} / {num(job.progress.total, 0)}
             </p>
             {job.error && <p className="error">{job.error}</p>}
             {diff && (
-              <p>
+              <p data-testid="import-diff">
                 {t('import_added')} {num(diff.added, 0)} · {t('import_changed')} {num(diff.changed, 0)} · {t('import_unchanged')} {num(diff.unchanged, 0)} · {t('import_absent')} {num(diff.absent, 0)}
               </p>
             )}
-            {canCommit && <button type="button" onClick={() => void start('commit')}>{t('import_commit_now')}</button>}
+            {canCommit && <button type="button" data-testid="import-commit" onClick={() => void start('commit')}>{t('import_commit_now')}</button>}
             {job.problems.length > 0 && (
               <table className="import-problems" style={{ fontSize: 12, borderCollapse: 'collapse', width: '100%' }}>
                 <caption>{t('import_problems')}: {num(job.problem_count, 0)}</caption>
@@ -144,7 +144,7 @@ export function ImportPanel() {
                 </thead>
                 <tbody>
                   {job.problems.slice(0, SHOWN_PROBLEMS).map((p, i) => (
-                    <tr key={i}><td>{p.row}</td><td>{p.field ?? ''}</td><td title={p.code}>{p.message}</td></tr>
+                    <tr key={i} data-testid="import-problem" data-code={p.code}><td>{p.row}</td><td>{p.field ?? ''}</td><td title={p.code}>{p.message}</td></tr>
                   ))}
                 </tbody>
               </table>
