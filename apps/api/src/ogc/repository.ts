@@ -4,8 +4,8 @@ import type { CrsDef } from './crs.ts';
 import { featureJson, Params, selectionConditions, type Selection } from './sql.ts';
 
 export interface FeaturePage {
-  /** The page's features as GeoJSON texts joined by commas, in id order. */
-  features: string;
+  /** The page's features as GeoJSON texts, in id order. */
+  features: string[];
   numberReturned: number;
   firstId?: string | number;
   lastId?: string | number;
@@ -58,7 +58,7 @@ export async function listFeatures(db: Queryable, info: CollectionInfo, q: PageQ
   if (more) rows = rows.slice(0, q.limit);
   if (backwards) rows.reverse();
   return {
-    features: rows.map((r) => r.json).join(','),
+    features: rows.map((r) => r.json),
     numberReturned: rows.length,
     firstId: rows[0]?.id,
     lastId: rows[rows.length - 1]?.id,
