@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '@parkatlas/db';
 import { apiError, SCORE_TOLERANCE, SCORE_WEIGHTS, spaceSearchCriteria, spaceSearchResponse } from '@parkatlas/schema';
-import { checkCriteriaCodes, searchSettings, searchSpaces, today } from './search.ts';
+import { checkCriteriaCodes, searchSettings, searchSpaces } from './search.ts';
 
 const tags = ['spaces'];
 
@@ -23,11 +23,11 @@ export function registerSpaceSearch(app: FastifyInstance, db: Db): void {
     },
   }, async (req) => {
     const c = req.body;
-    await checkCriteriaCodes(db, c);
-    const day = c.available_by ?? (await today(db));
-    const items = await db.tx(async (q) => {
-      await searchSettings(q);
-      return searchSpaces(q, c, day);
+    const { day, items } = await db.tx(async (q) => {
+      const today = await searchSettings(q);
+      await checkCriteriaCodes(q, c);
+      const day = c.available_by ?? today;
+      return { day, items: await searchSpaces(q, c, day) };
     });
     return { available_by: day, weights: { ...SCORE_WEIGHTS }, items };
   });

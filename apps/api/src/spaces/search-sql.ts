@@ -104,7 +104,7 @@ interface Parts {
 }
 
 /** WHERE fragments and point expressions shared by both kinds. */
-function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: string[], tier: 'full' | 'perfect', park?: string, within?: number): Parts {
+function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: string[], tier: 'full' | 'perfect', parks?: string[], within?: number): Parts {
   const points: Record<keyof typeof SCORE_WEIGHTS, string | null> = { area: null, budget: null, industry: null, distance: null };
   let perfect: string[] | null = [];
   // Parameters of the perfect tier's conditions only when it runs: an unused parameter has no type.
@@ -161,7 +161,7 @@ function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: str
     points.industry = `CASE WHEN ${fits} THEN ${SCORE_WEIGHTS.industry}
       WHEN EXISTS (SELECT 1 FROM unnest(k.theme_industries) t WHERE left(t, 1) = left(${ind}, 1)) THEN ${SCORE_WEIGHTS.industry / 2}
       ELSE 0 END`;
-    if (park === undefined) only(() => `z.park IN (SELECT k2.code FROM park k2 WHERE EXISTS (SELECT 1 FROM unnest(k2.theme_industries) t WHERE t = ${ind} OR left(${ind}, length(t)) = t OR left(t, length(${ind})) = ${ind}))`);
+    if (parks === undefined) only(() => `z.park IN (SELECT k2.code FROM park k2 WHERE EXISTS (SELECT 1 FROM unnest(k2.theme_industries) t WHERE t = ${ind} OR left(${ind}, length(t)) = t OR left(t, length(${ind})) = ${ind}))`);
   }
 
   if (c.near) {
@@ -178,11 +178,11 @@ function softAndSpatial(c: SpaceSearchCriteria, t: Target, p: Params, where: str
     perfect = null;
   }
 
-  // One park as an equality, so the (park, id) index yields the perfect tier already in id order.
-  // `park`: the perfect tier asked park by park (the caller chose parks whose themes fit).
-  if (park !== undefined) where.push(`z.park = ${p.add(park, 'text')}`);
-  else if (c.parks?.length === 1) where.push(`z.park = ${p.add(c.parks[0], 'text')}`);
-  else if (c.parks) where.push(`z.park = ANY(${p.add(c.parks, 'text[]')})`);
+  // One park as an equality; `parks`: the perfect tier in the parks the caller found to fit, as a list
+  // the (park, area, rent) index takes park by park.
+  const inParks = parks ?? c.parks;
+  if (inParks?.length === 1) where.push(`z.park = ${p.add(inParks[0], 'text')}`);
+  else if (inParks) where.push(`z.park = ANY(${p.add(inParks, 'text[]')})`);
 
   if (c.corridor !== undefined) {
     const corridor = p.add(c.corridor, 'text');
@@ -215,8 +215,8 @@ export interface SearchSql {
 export interface Pass {
   /** 'perfect': only spaces at the top score, in id order; 'full' (default): the ranking. */
   tier?: 'full' | 'perfect';
-  /** Only spaces in this park (the perfect tier asked park by park). */
-  park?: string;
+  /** Only spaces in these parks (the perfect tier, asked in the parks whose themes fit). */
+  parks?: string[];
   /** Near a point: only spaces at most this many metres away (the nearest-first pass). */
   within?: number;
 }
@@ -233,7 +233,7 @@ const UNIT_TARGET: Target = {
 };
 
 /** The best `limit` vacant units on the day, scored; null when tier 'perfect' cannot apply. */
-export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number, { tier = 'full', park, within }: Pass = {}): SearchSql | null {
+export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number, { tier = 'full', parks, within }: Pass = {}): SearchSql | null {
   const p = new Params();
   const d = p.add(day, 'date');
   const where = [
@@ -247,7 +247,7 @@ export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number
   if (c.min_floor_load_kn_m2 !== undefined) where.push(`z.floor_load_kn_m2 >= ${p.add(c.min_floor_load_kn_m2, 'numeric')}`);
   if (c.min_clear_height_m !== undefined) where.push(`z.clear_height_m >= ${p.add(c.min_clear_height_m, 'numeric')}`);
   if (c.min_power_kva !== undefined) where.push(`z.power_kva >= ${p.add(c.min_power_kva, 'numeric')}`);
-  const s = softAndSpatial(c, UNIT_TARGET, p, where, tier, park, within);
+  const s = softAndSpatial(c, UNIT_TARGET, p, where, tier, parks, within);
   if (tier === 'perfect' && !s.perfect) return null;
   const conditions = tier === 'perfect' ? [...s.where, ...s.perfect!] : s.where;
   const order = tier === 'perfect' ? 'z.unit' : 'score DESC, z.unit';
@@ -276,7 +276,7 @@ ORDER BY h.score DESC, h.id`;
 }
 
 /** The best `limit` parcels released for use (status 'available') with no lease on the day, scored. */
-export function parcelSearchSql(c: SpaceSearchCriteria, day: string, limit: number, { tier = 'full', park, within }: Pass = {}): SearchSql | null {
+export function parcelSearchSql(c: SpaceSearchCriteria, day: string, limit: number, { tier = 'full', parks, within }: Pass = {}): SearchSql | null {
   const p = new Params();
   const d = p.add(day, 'date');
   const where = [
@@ -288,7 +288,7 @@ export function parcelSearchSql(c: SpaceSearchCriteria, day: string, limit: numb
     `NOT EXISTS (SELECT 1 FROM lease l WHERE l.parcel = p.code AND l.parcel = z.parcel AND l.start_date <= ${d} AND (l.end_date IS NULL OR l.end_date >= ${d}) OFFSET 0)`,
   ];
   const t: Target = { area: 'p.area_m2', rent: 'NULL::numeric', total: 'NULL::numeric', point: 'p.label_point', indexed: 'p.label_point', rented: false };
-  const s = softAndSpatial(c, t, p, where, tier, park, within);
+  const s = softAndSpatial(c, t, p, where, tier, parks, within);
   if (tier === 'perfect' && !s.perfect) return null;
   const conditions = tier === 'perfect' ? [...s.where, ...s.perfect!] : s.where;
   const order = tier === 'perfect' ? 'p.code' : 'score DESC, p.code';

@@ -7,27 +7,29 @@ export const DEFAULT_LIMIT = 50;
 
 /** Codes the criteria name must exist: unknown parks, industries or corridors are the caller's mistake (422). */
 export async function checkCriteriaCodes(q: Queryable, c: SpaceSearchCriteria): Promise<void> {
-  if (c.parks) {
-    const r = await q.query<{ code: string }>(`SELECT x AS code FROM unnest($1::text[]) x WHERE x NOT IN (SELECT code FROM park)`, [c.parks]);
-    if (r.rows.length) throw new ApiProblem(422, 'unknown_code', `parks '${r.rows.map((x) => x.code).join("', '")}' not found (see /api/parks)`, 'parks');
-  }
-  if (c.industry !== undefined) {
-    const r = await q.query(`SELECT 1 FROM industry_class WHERE code = $1::text`, [c.industry]);
-    if (!r.rows.length) throw new ApiProblem(422, 'unknown_code', `industry '${c.industry}' is not a known GB/T 4754 code (see /api/codes/industry)`, 'industry');
-  }
-  if (c.corridor !== undefined) {
-    const r = await q.query(`SELECT 1 FROM corridor WHERE code = $1::text`, [c.corridor]);
-    if (!r.rows.length) throw new ApiProblem(422, 'unknown_code', `corridor '${c.corridor}' not found (see /api/corridors)`, 'corridor');
-  }
+  if (!c.parks && c.industry === undefined && c.corridor === undefined) return;
+  // One statement for all three (each round trip to the database counts on a busy machine).
+  const r = await q.query<{ parks: string[] | null; industry: boolean; corridor: boolean }>(
+    `SELECT (SELECT array_agg(x) FROM unnest($1::text[]) x WHERE x NOT IN (SELECT code FROM park)) AS parks,
+            $2::text IS NULL OR EXISTS (SELECT 1 FROM industry_class WHERE code = $2::text) AS industry,
+            $3::text IS NULL OR EXISTS (SELECT 1 FROM corridor WHERE code = $3::text) AS corridor`,
+    [c.parks ?? null, c.industry ?? null, c.corridor ?? null],
+  );
+  const known = r.rows[0];
+  if (known.parks?.length) throw new ApiProblem(422, 'unknown_code', `parks '${known.parks.join("', '")}' not found (see /api/parks)`, 'parks');
+  if (!known.industry) throw new ApiProblem(422, 'unknown_code', `industry '${c.industry}' is not a known GB/T 4754 code (see /api/codes/industry)`, 'industry');
+  if (!known.corridor) throw new ApiProblem(422, 'unknown_code', `corridor '${c.corridor}' not found (see /api/corridors)`, 'corridor');
 }
 
 /**
- * Settings for the search statements, inside the caller's transaction. Parallel workers cost more to
- * start than these small, index-driven statements take (bench/spaces.ts: a 75 ms scan waited 240 ms
- * for its Gather on a busy 2-core machine), so the search runs without them.
+ * Settings for the search statements, inside the caller's transaction; returns the database's current
+ * date (the default day of vacancy) from the same statement. Parallel workers cost more to start than
+ * these small, index-driven statements take (bench/spaces.ts: a 75 ms scan waited 240 ms for its Gather
+ * on a busy 2-core machine), so the search runs without them.
  */
-export async function searchSettings(q: Queryable): Promise<void> {
-  await q.query('SET LOCAL max_parallel_workers_per_gather = 0');
+export async function searchSettings(q: Queryable): Promise<string> {
+  const r = await q.query<{ d: string }>(`SELECT set_config('max_parallel_workers_per_gather', '0', true), current_date::text AS d`);
+  return r.rows[0].d;
 }
 
 export async function today(q: Queryable): Promise<string> {
@@ -97,29 +99,20 @@ export const NEAR_PASSES = [1 / 10, 1 / 3] as const;
 /**
  * The ranking's first `limit` spaces of one kind, asked as cheaply as the criteria allow:
  *
- * - The perfect spaces if there are `limit` of them (the ranking's head, see search-sql.ts). With a few
- *   parks, the perfect ones are asked park by park, each walking its (park, id) index, and merged by id:
- *   the first `limit` of the union are the first `limit` of the merged lists.
+ * - The perfect spaces if there are `limit` of them (the ranking's head, see search-sql.ts), in the
+ *   parks that fit when the criteria narrow them (one statement: the (park, area, rent) index is read
+ *   park by park, one range each).
  * - Near a point, the best `limit` within a fraction of the distance (NEAR_PASSES): every space farther
  *   out earns fewer distance points, so scores at most topScore(…, within); when the `limit`-th found
  *   scores more than that, nothing farther can displace it (not even on a tie, which goes by id).
  * - Otherwise the full ranking.
  */
 async function bestOf(q: Queryable, build: Build, c: SpaceSearchCriteria, kind: 'unit' | 'parcel', limit: number, parks: string[] | undefined): Promise<SpaceRow[]> {
-  if (parks && parks.length <= 16) {
-    const found: SpaceRow[] = [];
-    for (const park of parks) {
-      const perfect = build({ tier: 'perfect', park });
-      if (!perfect) break;
-      found.push(...(await q.query<SpaceRow>(perfect.sql, perfect.values)).rows);
-    }
-    if (found.length >= limit) return found.sort(byId).slice(0, limit);
-  } else {
-    const perfect = build({ tier: 'perfect' });
-    if (perfect) {
-      const r = await q.query<SpaceRow>(perfect.sql, perfect.values);
-      if (r.rows.length >= limit) return r.rows;
-    }
+  // No park fits: nothing is perfect.
+  const perfect = parks?.length === 0 ? null : build({ tier: 'perfect', parks: parks && parks.length <= 16 ? parks : undefined });
+  if (perfect) {
+    const r = await q.query<SpaceRow>(perfect.sql, perfect.values);
+    if (r.rows.length >= limit) return r.rows;
   }
   if (c.near) {
     for (const share of NEAR_PASSES) {
