@@ -64,9 +64,15 @@ export function bboxCondition(bbox: [number, number, number, number], crs: CrsDe
   return `(v.geom && ${env} AND ST_Intersects(v.geom, ${env}))`;
 }
 
-/** The attributes of an item as one JSON object, keys in the schema's order. */
+/**
+ * The attributes of an item as one JSON object, keys in the schema's order. row_to_json of a one-row
+ * sub-select rather than json_build_object: the same JSON values, without the spaces around `:` and
+ * after `,` (a tenth of a parcel's bytes), in half the time (json_build_object sorts out the type
+ * of each of its variadic arguments on every row).
+ */
 export function propertiesJson(info: CollectionInfo): string {
-  return `json_build_object(${info.columns.map((c) => `'${c.name}', ${attributeSql(info.def, c.name, info.access)}`).join(', ')})`;
+  const columns = info.columns.map((c) => `${attributeSql(info.def, c.name, info.access)} AS "${c.name}"`);
+  return `(SELECT row_to_json(a) FROM (SELECT ${columns.join(', ')}) a)`;
 }
 
 /**
