@@ -238,7 +238,8 @@ export function unitSearchSql(c: SpaceSearchCriteria, day: string, limit: number
   const d = p.add(day, 'date');
   const where = [
     'NOT z.reserved',
-    `(z.available_from IS NULL OR z.available_from <= ${d})`,
+    // Available by the day (no date: now); written as the expression the indexes hold (010).
+    `coalesce(z.available_from, '-infinity'::date) <= ${d}`,
     // Vacant on the day: no lease covers it, both ends included (busy is kept from the leases, 010).
     `NOT z.busy @> ${d}`,
   ];
