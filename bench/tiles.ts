@@ -10,7 +10,8 @@
  *     (get a server with `/work/shared/tools/pg-throwaway start 55434`)
  *   options: --parcels N (default 100000)  --per-zoom N (tiles sampled per zoom, default 40)
  *            --concurrency N (default 8)  --load-connections N (20)  --load-seconds N (3)
- *            --skip-browser  --skip-embedded
+ *            --skip-browser  --skip-embedded  --only-browser (bundle and first paint only)
+ *            --browser-pairs N (cold/warm first-paint pairs, default 1)
  *            --web-dist DIR (a web build to serve instead of apps/web/dist; build it with NODE_ENV unset:
  *            a build made under vitest has NODE_ENV=test and so ships React's development bundle)
  *
@@ -59,6 +60,10 @@ const BENCH_LAYERS = [
 ];
 const SKIP_BROWSER = args.includes('--skip-browser');
 const SKIP_EMBEDDED = args.includes('--skip-embedded');
+/** Only the web figures (bundle, first paint): the tile tables are skipped. */
+const ONLY_BROWSER = args.includes('--only-browser');
+/** Cold/warm first-paint pairs, each in a fresh browser context. */
+const BROWSER_PAIRS = option('browser-pairs', 1);
 const WEB_DIST_ARG = args.includes('--web-dist') ? args[args.indexOf('--web-dist') + 1] : undefined;
 
 type Tile = { z: number; x: number; y: number };
@@ -317,23 +322,52 @@ async function firstParcels(db: Db, dist: string, center: [number, number]) {
   const results: number[] = [];
   const marks: Record<string, number | string>[] = [];
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    for (let run = 0; run < 2; run++) {
+    // Finer milestones, from the map's own events: each tile handed to the main thread (parsed by the
+    // worker), per source, and the first frame drawn.
+    const probe = () => {
+      const hook = setInterval(() => {
+        const map = window.parkatlasMap;
+        if (!map) return;
+        clearInterval(hook);
+        map.on('sourcedata', (e) => {
+          if (e.tile) performance.mark(`parsed:${e.sourceId}`);
+        });
+        map.once('render', () => performance.mark('first-frame'));
+      }, 5);
+    };
+    const newPage = async () => {
+      const p = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await p.addInitScript(probe);
+      return p;
+    };
+    let page = await browser.newPage();
+    for (let run = 0; run < 2 * BROWSER_PAIRS; run++) {
+      if (run % 2 === 0) {
+        // Each pair starts in a new context: empty caches.
+        await page.context().close();
+        page = await newPage();
+      }
       // A new document each time (the same URL would only move the map): cold, then with warm caches.
       await page.goto('about:blank');
       served.length = 0;
       await page.goto(`http://127.0.0.1:${port}/#14/${center[1]}/${center[0]}/0/0`, { waitUntil: 'commit' });
+      // The app marks the first frame drawn with every parcel tile of the view (MapView.tsx).
       const ms = await page.waitForFunction(
-        () => {
-          const map = window.parkatlasMap;
-          return map && map.isStyleLoaded() && map.queryRenderedFeatures({ layers: ['parcels-fill'] }).length > 0 ? performance.now() : false;
-        },
+        () => performance.getEntriesByName('parkatlas:parcels-painted')[0]?.startTime ?? false,
         null,
         { polling: 'raf', timeout: 120_000 },
       );
       results.push((await ms.jsonValue()) as number);
-      marks.push(await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name.replace('parkatlas:', ''), Math.round(m.startTime)]))));
+      // A mark made more than once (a tile per source) shows as "first–last".
+      marks.push(await page.evaluate(() => {
+        const out: Record<string, string | number> = {};
+        for (const m of performance.getEntriesByType('mark')) {
+          const name = m.name.replace('parkatlas:', '');
+          const t = Math.round(m.startTime);
+          out[name] = name in out ? `${String(out[name]).split('–')[0]}–${t}` : t;
+        }
+        return out;
+      }));
       const t0 = await page.evaluate(() => performance.timeOrigin);
       // The tiles served before the first parcels were painted, per source: count, first request → last answer (ms after navigation).
       const painted = t0 + results[results.length - 1];
@@ -349,7 +383,7 @@ async function firstParcels(db: Db, dist: string, center: [number, number]) {
     await browser.close();
     await app.close();
   }
-  return { coldMs: results[0], warmMs: results[1], marks };
+  return { coldMs: results.filter((_, i) => i % 2 === 0), warmMs: results.filter((_, i) => i % 2 === 1), marks };
 }
 
 // ---------------------------------------------------------------- main
@@ -374,15 +408,17 @@ async function main() {
     embedded = await openEmbeddedZone();
     const c = await embedded.query<{ lon: number; lat: number }>('SELECT ST_X(ST_Centroid(ST_Extent(label_point))) AS lon, ST_Y(ST_Centroid(ST_Extent(label_point))) AS lat FROM parcel');
     center = [c.rows[0].lon, c.rows[0].lat];
-    results.push({ title: 'Embedded (PGlite + PostGIS 3.6, JS encoder)', rows: await benchDriver('embedded / js', embedded, 'js'), floor: 'features SQL' });
+    if (!ONLY_BROWSER) results.push({ title: 'Embedded (PGlite + PostGIS 3.6, JS encoder)', rows: await benchDriver('embedded / js', embedded, 'js'), floor: 'features SQL' });
   }
   const url = process.env.BENCH_DATABASE_URL;
   let postgres: Db | undefined;
   if (url) {
     postgres = await openPostgresZone(url);
     const version = (await postgres.query<{ v: string }>('SELECT postgis_lib_version() AS v')).rows[0].v;
-    results.push({ title: `PostgreSQL + PostGIS ${version}, ST_AsMVT`, rows: await benchDriver('postgres / ST_AsMVT', postgres, 'postgis'), floor: 'bare ST_AsMVT SQL' });
-    results.push({ title: `PostgreSQL + PostGIS ${version}, JS encoder (the embedded path, for comparison)`, rows: await benchDriver('postgres / js', postgres, 'js'), floor: 'features SQL' });
+    if (!ONLY_BROWSER) {
+      results.push({ title: `PostgreSQL + PostGIS ${version}, ST_AsMVT`, rows: await benchDriver('postgres / ST_AsMVT', postgres, 'postgis'), floor: 'bare ST_AsMVT SQL' });
+      results.push({ title: `PostgreSQL + PostGIS ${version}, JS encoder (the embedded path, for comparison)`, rows: await benchDriver('postgres / js', postgres, 'js'), floor: 'features SQL' });
+    }
   } else {
     console.log('(no BENCH_DATABASE_URL: PostgreSQL skipped)');
   }
@@ -395,8 +431,9 @@ async function main() {
     for (const [label, db] of [['embedded', embedded], ['postgres', postgres]] as const) {
       if (!db) continue;
       const t = await firstParcels(db, dist, center);
-      console.log(`navigation → first painted parcels (${label}, Chromium/SwiftShader, z14 over the zone): cold ${f1(t.coldMs)} ms, warm ${f1(t.warmMs)} ms`);
-      console.log(`  milestones (ms after navigation), cold: ${JSON.stringify(t.marks[0])}, warm: ${JSON.stringify(t.marks[1])}`);
+      const list = (xs: number[]) => xs.map((x) => f1(x)).join(', ');
+      console.log(`navigation → first painted parcels (${label}, Chromium/SwiftShader, z14 over the zone): cold ${list(t.coldMs)} ms, warm ${list(t.warmMs)} ms`);
+      t.marks.forEach((m, i) => console.log(`  milestones (ms after navigation), ${i % 2 ? 'warm' : 'cold'}: ${JSON.stringify(m)}`));
     }
   }
   await embedded?.close();

@@ -114,6 +114,22 @@ describe('the map in Chromium', () => {
     expect(requests.some((u) => /\/api\/tiles\/parcels\/15\/\d+\/\d+\.mvt$/.test(u))).toBe(true);
   });
 
+  it('marks the first frame drawn with every parcel tile of the opening view (what the first-paint bench reads)', { timeout: SLOW }, async () => {
+    const p = parcels[0];
+    // about:blank first: a new hash on the same page would only move the map, not load a new one.
+    await page.goto('about:blank');
+    await page.goto(`${server.origin}/#15/${p.lat}/${p.lon}/0/0`);
+    await waitForMapIdle(page);
+    const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+    expect(marks['parkatlas:parcels-painted']).toBeGreaterThan(marks['parkatlas:map-created']);
+    expect((await renderedParcels()).map((r) => r.code)).toContain(p.code);
+    // A view with no parcels (below their first zoom) marks nothing.
+    await page.goto('about:blank');
+    await page.goto(`${server.origin}/#12/${p.lat}/${p.lon}/0/0`);
+    await waitForMapIdle(page);
+    expect(await page.evaluate(() => performance.getEntriesByName('parkatlas:parcels-painted').length)).toBe(0);
+  });
+
   it('paints each parcel in its status colour', { timeout: SLOW }, async () => {
     // Buildings would cover the parcels' middles: switch them off in the layer panel first.
     await page.locator('input[name="layer-buildings"]').uncheck();
@@ -300,6 +316,8 @@ describe('the map in Chromium', () => {
 
   it('hatches the parcels whose record nobody has verified for a year', { timeout: SLOW }, async () => {
     const p = parcels[0];
+    // about:blank first: a new hash on the same page would only move the map, not load a new one.
+    await page.goto('about:blank');
     await page.goto(`${server.origin}/#15/${p.lat}/${p.lon}/0/0`);
     await waitForMapIdle(page);
     await page.locator('input[name="stale"]').check();

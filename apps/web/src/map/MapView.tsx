@@ -4,6 +4,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import type { Lang } from '../i18n/messages.ts';
 import { LAYER_GROUPS, type LayerGroup, type MapViewState, type ParcelFilters, type Selection } from '../url/app-state.ts';
 import { labelFontsReady } from './fonts.ts';
+import { ZONE_COLORS } from './palette.ts';
 import { parcelFilterExpression, staleExpression } from './parcel-filters.ts';
 import {
   buildStyle,
@@ -131,6 +132,7 @@ export function MapView(props: MapViewProps) {
       pitch: initialView.pitch,
       maxPitch: 75,
       localIdeographFontFamily: IDEOGRAPH_FONT_FAMILY,
+      fadeDuration: 0,
       attributionControl: { compact: true, customAttribution: 'ParkAtlas' },
     });
     mapRef.current = map;
@@ -141,6 +143,17 @@ export function MapView(props: MapViewProps) {
 
     const report = () => latest.current.onViewChange(viewOf(map), boundsOf(map));
     map.on('moveend', report);
+    // The first frame drawn with every parcel tile of the view in it: what "the map is up" means to a
+    // user (the bench reads it), whatever the basemap and zone sources are still doing.
+    const markParcelsPainted = () => {
+      if (!map.getLayer('parcels-fill') || !map.isSourceLoaded('parcels')) return;
+      if (map.queryRenderedFeatures({ layers: ['parcels-fill'] }).length === 0) return;
+      performance.mark('parkatlas:parcels-painted');
+      map.off('render', markParcelsPainted);
+    };
+    map.on('render', markParcelsPainted);
+    // By the first idle every tile of the view is drawn: a view with no parcels (zoomed out) marks nothing.
+    map.once('idle', () => map.off('render', markParcelsPainted));
     map.on('load', () => {
       performance.mark('parkatlas:map-loaded');
       setReady(true);
@@ -272,5 +285,5 @@ export function MapView(props: MapViewProps) {
     });
   }, [map, props.spaceResults]);
 
-  return <div ref={container} className="map" data-testid="map" data-ready={ready && labelsReady ? 'true' : 'false'} />;
+  return <div ref={container} className="map" style={{ background: ZONE_COLORS.background }} data-testid="map" data-ready={ready && labelsReady ? 'true' : 'false'} />;
 }

@@ -111,7 +111,6 @@ function layers(): LayerSpecification[] {
     17, ['*', base * 14, ['match', ['get', 'rank'], 1, 1.6, 2, 1, 0.6]],
   ];
   return [
-    { id: 'background', type: 'background', paint: { 'background-color': ZONE_COLORS.background } },
     { id: 'basemap-zone-fill', type: 'fill', source: 'basemap', 'source-layer': 'basemap', filter: ['all', kindIs('zone_boundary'), isPolygon], paint: { 'fill-color': ZONE_COLORS.zone } },
     { id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': 'areas', paint: { 'fill-color': ZONE_COLORS.area, 'fill-opacity': 0.12 } },
     { id: 'corridors-fill', type: 'fill', source: 'corridors', 'source-layer': 'corridors', paint: { 'fill-color': ZONE_COLORS.corridor, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 11, 0.25, 15, 0.1] } },
