@@ -39,6 +39,15 @@ export interface TileLayer {
   sql: (bbox: string, ctx: LayerSqlContext) => string;
 }
 
+/**
+ * The park, area and corridor of one parcel, looked up by its key. As a plain join the planner hashed
+ * all 100,000 parcel_zone rows for a tile of a few thousand features (a z14 parcel tile's query took
+ * 30–40 ms instead of 20, a z15 building tile's 180 instead of 110 on PostgreSQL); LIMIT keeps this
+ * subquery a lookup per row.
+ */
+const containmentOf = (parcel: string, ctx: LayerSqlContext) =>
+  `SELECT z.park, z.area, z.corridor FROM ${ctx.containment} z WHERE z.parcel = ${parcel} LIMIT 1`;
+
 const mu = (m2: string) => `round((${m2} / (10000.0 / 15))::numeric, 2)::float8`;
 
 /** The zone's planning units, drawn at every zoom: there are only a few dozen of them. */
@@ -102,7 +111,7 @@ const parcels: TileLayer = {
   sql: (bbox, ctx) => `
     SELECT p.code, p.status, p.land_use, c.park, c.area, c.corridor, round(p.area_m2::numeric, 2)::float8 AS area_m2,
            p.department, p.verified_at::text AS verified_at, p.geom
-    FROM parcel p LEFT JOIN ${ctx.containment} c ON c.parcel = p.code
+    FROM parcel p LEFT JOIN LATERAL (${containmentOf('p.code', ctx)}) c ON true
     WHERE p.geom && ${bbox}`,
 };
 
@@ -124,7 +133,7 @@ const buildings: TileLayer = {
            CASE WHEN occ.unit_area_m2 > 0 THEN round(occ.vacant_area_m2 / occ.unit_area_m2, 4)::float8 END AS vacancy_rate,
            c.park, c.area, b.geom
     FROM building b
-    LEFT JOIN ${ctx.containment} c ON c.parcel = b.parcel
+    LEFT JOIN LATERAL (${containmentOf('b.parcel', ctx)}) c ON true
     CROSS JOIN LATERAL (
       SELECT count(*)::int AS units,
              count(*) FILTER (WHERE o.status = 'vacant')::int AS vacant_units,
