@@ -161,8 +161,10 @@ export async function loadZoneChunks(db: Db, chunks: Iterable<ZoneChunk> | Async
   });
   // Fresh statistics for the planner: PGlite never runs autovacuum, so without this it plans every
   // query as if the tables were empty (one stats query took 100 s instead of 2 s), and PostgreSQL's
-  // autovacuum would only catch up a minute later.
-  await db.exec('ANALYZE');
+  // autovacuum would only catch up a minute later. VACUUM too: the rows triggers rewrote during the
+  // load (space_unit's busy days, once per lease) would otherwise stay as dead rows that every
+  // embedded index scan steps over (a 3,000-parcel load left 17,895 beside 19,685 live).
+  await db.exec('VACUUM ANALYZE');
   return reports.map((r) => ({ ...r, ms: Math.round(r.ms) }));
 }
 
