@@ -37,7 +37,7 @@ import { decimalsFor, encodeWithJs, geojsonFeaturesSql } from '../apps/api/src/t
 import { encodeWithPostgis, postgisTileSql } from '../apps/api/src/tiles/encode-postgis.ts';
 import { tileLayers } from '../apps/api/src/tiles/layers.ts';
 import { tileAt } from '../apps/api/src/tiles/tile-address.ts';
-import { measureRate } from './http-load.ts';
+import { HAVE_WRK, measureRate } from './http-load.ts';
 import { detectLayerSqlContext, type TileEngine } from '../apps/api/src/tiles/tile-service.ts';
 import { launchChromium, waitForMapIdle } from '../apps/web/test/support/browser.ts';
 import { ensureWebBuild } from '../apps/web/test/support/web-build.ts';
@@ -50,7 +50,7 @@ const option = (name: string, fallback: number) => {
 const PARCELS = option('parcels', 100_000);
 const PER_ZOOM = option('per-zoom', 40);
 const CONCURRENCY = option('concurrency', 8);
-/** The cached and 304 runs: autocannon's connections and seconds per tile set. */
+/** The cached and 304 runs: the load client's connections and seconds per tile set. */
 const LOAD_CONNECTIONS = option('load-connections', 20);
 const LOAD_SECONDS = option('load-seconds', 3);
 /** What is measured: each layer at its zooms, sampled among the tiles holding its features. */
@@ -245,7 +245,7 @@ async function benchDriver(label: string, db: Db, engine: TileEngine): Promise<R
           const sequential = await fetchAll(list.map((t) => cold.origin + path(t)), 1);
           // CONCURRENCY at a time, nothing cached: how many tiles a second the server can make.
           const parallel = await fetchAll(list.map((t) => cold.origin + path(t)), CONCURRENCY);
-          // Cached: warm the LRU once, then autocannon (in a child process) cycles through the tiles.
+          // Cached: warm the LRU once, then wrk or autocannon (in a child process) cycles through the tiles.
           await fetchAll(list.map((t) => warm.origin + path(t)), CONCURRENCY);
           const paths = list.map(path);
           const gzip = Object.fromEntries(paths.map((p) => [p, { 'accept-encoding': 'gzip' }]));
@@ -423,6 +423,7 @@ async function main() {
     console.log('(no BENCH_DATABASE_URL: PostgreSQL skipped)');
   }
   for (const r of results) printTable(r.title, r.rows, r.floor);
+  if (results.length) console.log(`\ncached and 304 rates: ${HAVE_WRK ? 'wrk' : 'autocannon (install wrk for large tiles: autocannon parses each body in JS and is the limit)'}, ${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s per tile set`);
 
   const dist = WEB_DIST_ARG ?? ensureWebBuild();
   const sizes = bundleSizes(dist);
