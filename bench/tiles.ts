@@ -241,14 +241,25 @@ async function benchDriver(label: string, db: Db, engine: TileEngine): Promise<R
           }
           row = { layer: layer.name, zoom: z, tiles: list.length, served: false, floorMs: stats(floor), tileMs: stats(times), kbRaw: raw / list.length / 1024, kbGzip: gz / list.length / 1024 };
         } else {
-          // One at a time, nothing cached: the latency of making a tile, HTTP included.
-          const sequential = await fetchAll(list.map((t) => cold.origin + path(t)), 1);
-          // CONCURRENCY at a time, nothing cached: how many tiles a second the server can make.
-          const parallel = await fetchAll(list.map((t) => cold.origin + path(t)), CONCURRENCY);
-          // Cached: warm the LRU once, then wrk or autocannon (in a child process) cycles through the tiles.
-          await fetchAll(list.map((t) => warm.origin + path(t)), CONCURRENCY);
+          // One at a time, nothing cached: the latency of making a tile, HTTP included. With wrk the
+          // client is a C process cycling the tiles for LOAD_SECONDS; fetch in this process would add
+          // its own gunzip and parsing to every figure, and compete with the server for the thread.
           const paths = list.map(path);
           const gzip = Object.fromEntries(paths.map((p) => [p, { 'accept-encoding': 'gzip' }]));
+          const sequential = await fetchAll(list.map((t) => cold.origin + path(t)), 1);
+          let tileMs = stats(sequential.latencies);
+          let coldPerS: number;
+          if (HAVE_WRK) {
+            const one = await measureRate(cold.origin, paths, { connections: 1, seconds: LOAD_SECONDS, headers: gzip });
+            tileMs = { ...tileMs, p50: one.p50Ms, p95: one.p95Ms! };
+            // CONCURRENCY at a time, nothing cached: how many tiles a second the server can make.
+            coldPerS = (await measureRate(cold.origin, paths, { connections: CONCURRENCY, seconds: LOAD_SECONDS, headers: gzip })).perSecond;
+          } else {
+            const parallel = await fetchAll(list.map((t) => cold.origin + path(t)), CONCURRENCY);
+            coldPerS = (list.length / parallel.wallMs) * 1000;
+          }
+          // Cached: warm the LRU once, then wrk or autocannon (in a child process) cycles through the tiles.
+          await fetchAll(list.map((t) => warm.origin + path(t)), CONCURRENCY);
           const hits = await measureRate(warm.origin, paths, { connections: LOAD_CONNECTIONS, seconds: LOAD_SECONDS, headers: gzip });
           if (Object.keys(hits.statuses).some((c) => c !== '200') || hits.errors) throw new Error(`cached run: ${JSON.stringify(hits)}`);
           // Revalidation: If-None-Match with the current ETag answers 304 without making the tile.
@@ -264,10 +275,10 @@ async function benchDriver(label: string, db: Db, engine: TileEngine): Promise<R
             tiles: list.length,
             served: true,
             floorMs: stats(floor),
-            tileMs: stats(sequential.latencies),
+            tileMs,
             kbRaw: raw / list.length / 1024,
             kbGzip: sequential.bytes / list.length / 1024,
-            coldPerS: (list.length / parallel.wallMs) * 1000,
+            coldPerS,
             warmPerS: hits.perSecond,
             notModifiedPerS: revalidated.perSecond,
           };
@@ -423,7 +434,11 @@ async function main() {
     console.log('(no BENCH_DATABASE_URL: PostgreSQL skipped)');
   }
   for (const r of results) printTable(r.title, r.rows, r.floor);
-  if (results.length) console.log(`\ncached and 304 rates: ${HAVE_WRK ? 'wrk' : 'autocannon (install wrk for large tiles: autocannon parses each body in JS and is the limit)'}, ${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s per tile set`);
+  if (results.length) {
+    console.log(HAVE_WRK
+      ? `\nHTTP figures by wrk: uncached latency on 1 connection and rate on ${CONCURRENCY}, cached and 304 rates on ${LOAD_CONNECTIONS}, ${LOAD_SECONDS} s per tile set`
+      : `\nHTTP figures by fetch in this process and autocannon (install wrk: autocannon parses each body in JS and is the limit for large tiles)`);
+  }
 
   const dist = WEB_DIST_ARG ?? ensureWebBuild();
   const sizes = bundleSizes(dist);
