@@ -216,6 +216,9 @@ describe('imports: upsert, diff and provenance', () => {
     expect(created).toMatchObject([{ operation: 'create', actor: 'key:planning-bureau', version: 1 }]);
     const stored = (await t.app.inject('/api/parcels/IMP-NEW-1')).json();
     expect(stored.properties.area_m2).toBeGreaterThan(9000);
+    // The history's `after` is the item as the API serves it (the import builds it as jsonb, not from the item's JSON text).
+    const snapshot = await t.db.query<{ after: { properties: unknown; geometry: unknown } }>(`SELECT after FROM change WHERE entity_id = 'IMP-NEW-1'`);
+    expect(snapshot.rows[0].after).toEqual({ properties: stored.properties, geometry: stored.geometry });
 
     const byDepartment = (await t.app.inject(`/api/parcels?department=${encodeURIComponent('园区建设局')}`)).json();
     expect(byDepartment.features.map((f: { id: string }) => f.id).sort()).toEqual([p.id, 'IMP-NEW-1'].sort());

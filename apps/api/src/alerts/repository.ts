@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '@parkatlas/db';
 import { spaceSearchCriteria, type SpaceSearchCriteria } from '@parkatlas/schema';
 import { ApiProblem, notFound } from '../errors.ts';
-import { checkCriteriaCodes, searchSettings, searchSpaces, today } from '../spaces/search.ts';
+import { checkCriteriaCodes, searchSettings, searchSpaces } from '../spaces/search.ts';
 
 /**
  * Saved searches and their alerts. A saved search's match set is every space its criteria admit
@@ -112,8 +112,8 @@ export async function evaluateSavedSearches(db: Db, ids?: number[]): Promise<Eva
       const parsed = spaceSearchCriteria.safeParse(locked.rows[0].criteria);
       if (!parsed.success) throw new ApiProblem(500, 'internal', `saved search ${id} holds criteria that no longer validate`);
       const criteria = parsed.data;
-      const day = criteria.available_by ?? (await today(q));
-      await searchSettings(q);
+      const currentDate = await searchSettings(q);
+      const day = criteria.available_by ?? currentDate;
       const found = await searchSpaces(q, { ...criteria, limit: undefined }, day, MATCH_CAP);
       const current = found.map((f) => ({ kind: f.kind, space: f.id, score: f.score, link: f.link }));
       const r = await q.query<{ id: number }>(

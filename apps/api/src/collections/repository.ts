@@ -51,14 +51,23 @@ class Params {
  * that `access` may see, read from its view; geometry is GeoJSON written by PostGIS with 7 decimals
  * (about 1 cm).
  */
+/** The item's attributes `access` may see, as `'name', sql` pairs for json(b)_build_object over the view `v`. */
+export function attributePairs(def: CollectionDef, access: FieldAccess): string {
+  return Object.keys(def.properties.shape)
+    .flatMap((k) => {
+      const sql = attributeSql(def, k, access);
+      return sql === undefined ? [] : [`'${k}', ${sql}`];
+    })
+    .join(', ');
+}
+
+/** The view's geometry as GeoJSON text, to 7 decimals (about a centimetre). */
+export const GEOMETRY_GEOJSON = 'ST_AsGeoJSON(v.geom, 7)';
+
 export function selectItems(def: CollectionDef, access: FieldAccess, extra = ''): string {
-  const shown = Object.keys(def.properties.shape).flatMap((k) => {
-    const sql = attributeSql(def, k, access);
-    return sql === undefined ? [] : [`'${k}', ${sql}`];
-  });
-  const attributes = `json_build_object(${shown.join(', ')})`;
+  const attributes = `json_build_object(${attributePairs(def, access)})`;
   const json = def.geometry
-    ? `json_build_object('type', 'Feature', 'id', v.${def.idColumn}, 'geometry', ST_AsGeoJSON(v.geom, 7)::json, 'properties', ${attributes})::text`
+    ? `json_build_object('type', 'Feature', 'id', v.${def.idColumn}, 'geometry', ${GEOMETRY_GEOJSON}::json, 'properties', ${attributes})::text`
     : `${attributes}::text`;
   return `SELECT v.${def.idColumn} AS id, v.version AS version, ${json} AS json${extra} FROM ${def.view} v`;
 }

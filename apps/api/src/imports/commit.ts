@@ -6,8 +6,7 @@
  */
 import type { Queryable } from '@parkatlas/db';
 import type { CollectionDef } from '../collections/definition.ts';
-import { attributeSql } from '../auth/visibility.ts';
-import { selectItems } from '../collections/repository.ts';
+import { attributePairs, GEOMETRY_GEOJSON, selectItems } from '../collections/repository.ts';
 import { BATCH } from './validate.ts';
 import type { PreparedRow } from './rows.ts';
 
@@ -33,12 +32,8 @@ function snapshot(def: CollectionDef, j: string): string {
  * (jsonb holds equal values either way: numbers go through their text form in both).
  */
 function snapshotFromView(def: CollectionDef): string {
-  const attributes = Object.keys(def.properties.shape).flatMap((k) => {
-    const sql = attributeSql(def, k, 'all');
-    return sql === undefined ? [] : [`'${k}', ${sql}`];
-  });
-  const geometry = def.geometry ? 'ST_AsGeoJSON(v.geom, 7)::jsonb' : 'NULL';
-  return `jsonb_build_object('properties', jsonb_build_object(${attributes.join(', ')}), 'geometry', ${geometry})`;
+  const geometry = def.geometry ? `${GEOMETRY_GEOJSON}::jsonb` : 'NULL';
+  return `jsonb_build_object('properties', jsonb_build_object(${attributePairs(def, 'all')}), 'geometry', ${geometry})`;
 }
 
 export async function commitRows(

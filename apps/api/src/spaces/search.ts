@@ -32,10 +32,6 @@ export async function searchSettings(q: Queryable): Promise<string> {
   return r.rows[0].d;
 }
 
-export async function today(q: Queryable): Promise<string> {
-  return (await q.query<{ d: string }>('SELECT current_date::text AS d')).rows[0].d;
-}
-
 /** Spaces matching the criteria on `day`, best first (score, then units before parcels, then id). */
 export async function searchSpaces(q: Queryable, c: SpaceSearchCriteria, day: string, limit = c.limit ?? DEFAULT_LIMIT): Promise<SpaceItem[]> {
   const kinds = c.kinds ?? ['unit', 'parcel'];

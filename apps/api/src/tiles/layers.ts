@@ -41,9 +41,9 @@ export interface TileLayer {
 
 /**
  * The park, area and corridor of one parcel, looked up by its key. As a plain join the planner hashed
- * all 100,000 parcel_zone rows for a tile of a few thousand features (a z14 parcel tile's query took
- * 30–40 ms instead of 20, a z15 building tile's 180 instead of 110 on PostgreSQL); LIMIT keeps this
- * subquery a lookup per row.
+ * all 100,000 parcel_zone rows for a tile of a few thousand features (whole ST_AsMVT tiles near the
+ * zone centre on PostgreSQL, old and new alternated: parcels z15 19–26 → 12–14 ms, buildings z15
+ * 188–228 → 67–74 ms; bench/README, Tiles); LIMIT keeps this subquery a lookup per row.
  */
 const containmentOf = (parcel: string, ctx: LayerSqlContext) =>
   `SELECT z.park, z.area, z.corridor FROM ${ctx.containment} z WHERE z.parcel = ${parcel} LIMIT 1`;
