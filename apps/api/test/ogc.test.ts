@@ -188,6 +188,49 @@ describe('paging', () => {
     expect(again.features.map((f: { id: string }) => f.id)).toEqual(p2.features.map((f: { id: string }) => f.id));
   });
 
+  it('walks back from the last page to the first by prev links, each page the same as going forward', async () => {
+    // A filter, so that "one row more" must respect the selection; a limit that leaves a short last page.
+    const query = 'status=idle,available,occupied';
+    const total = (await json(`/ogc/collections/parcels/items?limit=1&${query}`)).numberMatched as number;
+    const limit = Math.max(2, Math.ceil(total / 4));
+    const ids = (page: { features: { id: string }[] }) => page.features.map((f) => f.id);
+    const href = (page: { links: { rel: string; href: string }[] }, rel: string) => page.links.find((l) => l.rel === rel)?.href.replace(/^http:\/\/[^/]+/, '');
+    const forward = [await json(`/ogc/collections/parcels/items?limit=${limit}&${query}`)];
+    for (let next = href(forward[0], 'next'); next; next = href(forward[forward.length - 1], 'next')) forward.push(await json(next));
+    expect(forward.length).toBeGreaterThan(2);
+    const last = forward[forward.length - 1];
+    expect(last.numberReturned).toBe(total - limit * (forward.length - 1));
+    expect(forward.map((p) => p.numberReturned).reduce((a, b) => a + b)).toBe(total);
+    const backward = [last];
+    for (let prev = href(last, 'prev'); prev; prev = href(backward[backward.length - 1], 'prev')) backward.push(await json(prev));
+    expect(backward.map(ids)).toEqual([...forward].reverse().map(ids));
+    for (const page of backward) {
+      expect(page.numberReturned).toBe(page.features.length);
+      expect(page.numberMatched).toBe(total);
+      expect(href(page, 'next') === undefined).toBe(page === last);
+    }
+  });
+
+  it('gives no next link when the rest fits the page exactly, and an empty page for a selection that matches nothing', async () => {
+    const all = await json('/ogc/collections/parcels/items?limit=10000');
+    const total = all.numberReturned as number;
+    const tail = await json(`/ogc/collections/parcels/items?limit=5&offset=${total - 5}`);
+    expect(tail.features.map((f: { id: string }) => f.id)).toEqual(all.features.slice(-5).map((f: { id: string }) => f.id));
+    expect(tail.links.some((l: { rel: string }) => l.rel === 'next')).toBe(false);
+    const exact = await json(`/ogc/collections/parcels/items?limit=${total}`);
+    expect(exact.numberReturned).toBe(total);
+    expect(exact.links.some((l: { rel: string }) => l.rel === 'next')).toBe(false);
+    const short = await json(`/ogc/collections/parcels/items?limit=${total - 1}`);
+    expect(short.links.some((l: { rel: string }) => l.rel === 'next')).toBe(true);
+    const none = await json('/ogc/collections/parcels/items?bbox=10,10,10.001,10.001');
+    expect(none).toMatchObject({ numberMatched: 0, numberReturned: 0, features: [] });
+    expect(none.links.map((l: { rel: string }) => l.rel)).not.toContain('next');
+    expect(none.links.map((l: { rel: string }) => l.rel)).not.toContain('prev');
+    const html = await get('/ogc/collections/parcels/items?bbox=10,10,10.001,10.001&f=html');
+    expect(html.statusCode).toBe(200);
+    expect(html.body).toContain('0 features match; 0 shown.');
+  });
+
   it('pages by offset when asked, with next and prev offsets', async () => {
     const all = await json('/ogc/collections/parcels/items?limit=30');
     const page = await json('/ogc/collections/parcels/items?limit=10&offset=10');
