@@ -88,6 +88,11 @@ async function parcelTruth(): Promise<{ n: number; area: number }> {
   return r.rows[0];
 }
 
+/** Geometries a job staged in import_geometry and has not removed. */
+async function stagedGeometries(job: string): Promise<number> {
+  return (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_geometry WHERE job = $1', [job])).rows[0].n;
+}
+
 const square = (lon: number, lat: number, d = 0.001) => ({
   type: 'Polygon',
   coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
@@ -199,6 +204,7 @@ describe('imports: upsert, diff and provenance', () => {
     expect(dry.diff.changed).toEqual([{ id: p.id, row: 1, fields: [{ field: 'status', before: p.properties.status, after: newStatus }] }]);
     expect(dry.diff.counts.absent).toBe(before.parcel - 1);
     expect(await tableCounts(t.db)).toEqual(before);
+    expect(await stagedGeometries(dry.id)).toBe(0);
 
     const job = await importFile({ file: { name: 'update.geojson', body: featureCollection(rows) }, fields: { collection: 'parcels', mode: 'commit', department: '园区建设局', verified_at: '2026-03-31' }, headers: (await t.as('planning-bureau')).headers });
     expect(job.status).toBe('succeeded');
@@ -216,6 +222,10 @@ describe('imports: upsert, diff and provenance', () => {
     expect(created).toMatchObject([{ operation: 'create', actor: 'key:planning-bureau', version: 1 }]);
     const stored = (await t.app.inject('/api/parcels/IMP-NEW-1')).json();
     expect(stored.properties.area_m2).toBeGreaterThan(9000);
+    // The geometry the validation staged (as WKB, once) is the one stored, and the job's staging is gone.
+    const sent = square(115.9, 34.5).coordinates.map((ring) => ring.map(([x, y]) => [Number(x.toFixed(9)), Number(y.toFixed(9))]));
+    expect(stored.geometry).toEqual({ type: 'MultiPolygon', coordinates: [sent] });
+    expect(await stagedGeometries(job.id)).toBe(0);
     // The history's `after` is the item as the API serves it (the import builds it as jsonb, not from the item's JSON text).
     const snapshot = await t.db.query<{ after: { properties: unknown; geometry: unknown } }>(`SELECT after FROM change WHERE entity_id = 'IMP-NEW-1'`);
     expect(snapshot.rows[0].after).toEqual({ properties: stored.properties, geometry: stored.geometry });
@@ -349,15 +359,17 @@ describe('imports: row problems and bad input', () => {
     }
   });
 
-  it('reports a job cut off by a restart as failed instead of running forever', async () => {
+  it('reports a job cut off by a restart as failed instead of running forever, and drops the geometries it staged', async () => {
     await t.db.query(
       `INSERT INTO import_job (id, collection, mode, format, crs, actor, status) VALUES ('cut-off', 'parcels', 'commit', 'geojson', 'EPSG:4326', 'test', 'running')`,
     );
+    await t.db.query(`INSERT INTO import_geometry (job, row_no, geom) VALUES ('cut-off', 1, ST_GeomFromText('MULTIPOLYGON(((116 35, 116.1 35, 116.1 35.1, 116 35)))', 4326))`);
     const restarted = await buildApp({ db: t.db });
     try {
       await restarted.ready();
       const job = (await restarted.inject({ url: '/api/imports/cut-off', headers: t.staff.headers })).json();
       expect(job).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped before this import finished/) });
+      expect(await stagedGeometries('cut-off')).toBe(0);
     } finally {
       await restarted.close();
     }

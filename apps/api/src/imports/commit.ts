@@ -1,6 +1,6 @@
 /**
  * The commit of an import: every row in one transaction, set-based rather than row by row. Rows
- * are staged in a temporary table, stored items updated (only the attributes the file has; the
+ * are staged in a temporary table (their geometries from the job's `import_geometry` rows), stored items updated (only the attributes the file has; the
  * others keep their values), new ones inserted (absent attributes take the column default), and
  * one `change` row per item written with its actor and its before and after, as the API shows them.
  */
@@ -38,6 +38,7 @@ function snapshotFromView(def: CollectionDef): string {
 
 export async function commitRows(
   q: Queryable,
+  job: string,
   def: CollectionDef,
   rows: PreparedRow[],
   actor: string,
@@ -56,19 +57,21 @@ export async function commitRows(
   // A whole file's write (and the kept statistics refreshed at its COMMIT) may outlast the per-statement
   // limit meant for requests (PARKATLAS_STATEMENT_TIMEOUT_MS); this transaction lifts it for itself.
   await q.query('SET LOCAL statement_timeout = 0');
-  await q.query(
-    `CREATE TEMP TABLE import_stage (row_no integer, id text PRIMARY KEY, props jsonb NOT NULL, geom geometry, existed boolean) ON COMMIT DROP`,
-  );
+  await q.query(`CREATE TEMP TABLE import_stage (row_no integer, id text PRIMARY KEY, props jsonb NOT NULL, existed boolean) ON COMMIT DROP`);
+  // Geometries were staged, in EPSG:4326, by the validation (import_geometry, by job and row): only
+  // the attributes cross again, and the statements below join the two in one pass each.
   for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows.slice(i, i + BATCH).map((r) => ({ r: r.row, id: r.id, p: r.values, ...(r.geometry ? { g: JSON.stringify(r.geometry) } : {}) }));
-    await q.query(
-      `INSERT INTO import_stage (row_no, id, props, geom)
-       SELECT (e->>'r')::int, e->>'id', e->'p',
-              CASE WHEN e ? 'g' THEN ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e->>'g'), 4326))) END
-       FROM jsonb_array_elements($1::jsonb) e`,
-      [JSON.stringify(batch)],
-    );
+    const batch = rows.slice(i, i + BATCH).map((r) => ({ r: r.row, id: r.id, p: r.values }));
+    await q.query(`INSERT INTO import_stage (row_no, id, props) SELECT (e->>'r')::int, e->>'id', e->'p' FROM jsonb_array_elements($1::jsonb) e`, [JSON.stringify(batch)]);
     await onBatch(Math.min(i + BATCH, rows.length));
+  }
+  if (spatial) {
+    const staged = await q.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM import_stage s JOIN import_geometry g ON g.job = $1 AND g.row_no = s.row_no',
+      [job],
+    );
+    const missing = rows.filter((r) => r.geometry).length - staged.rows[0].n;
+    if (missing !== 0) throw new Error(`${missing} geometries of this import were not staged by its validation`);
   }
   lap('write_stage');
   // Decided inside the transaction, with the rows locked, so a concurrent write cannot slip between.
@@ -86,18 +89,23 @@ export async function commitRows(
 
   const updated = await q.query(
     `UPDATE ${t} x SET ${columns.map((c) => `${c} = ${given(c, `x.${c}`)}`).join(', ')}
-       ${spatial ? ', geom = coalesce(s.geom, x.geom)' : ''}, version = x.version + 1, updated_at = now()
-     FROM import_stage s, jsonb_populate_record(NULL::${t}, s.props) r
+       ${spatial ? ', geom = coalesce(g.geom, x.geom)' : ''}, version = x.version + 1, updated_at = now()
+     FROM import_stage s
+     CROSS JOIN jsonb_populate_record(NULL::${t}, s.props) r
+     ${spatial ? 'LEFT JOIN import_geometry g ON g.job = $1 AND g.row_no = s.row_no' : ''}
      WHERE x.${id} = s.id AND s.existed`,
+    spatial ? [job] : [],
   );
   lap('write_update');
   const created = await q.query(
     `INSERT INTO ${t} (${id}, ${columns.join(', ')}${spatial ? ', geom' : ''}, version)
-     SELECT s.id, ${columns.map((c) => given(c, defaults.get(c) ?? 'NULL')).join(', ')}${spatial ? ', s.geom' : ''},
+     SELECT s.id, ${columns.map((c) => given(c, defaults.get(c) ?? 'NULL')).join(', ')}${spatial ? ', g.geom' : ''},
             coalesce((SELECT max(c.version) FROM change c WHERE c.entity = $1 AND c.entity_id = s.id), 0) + 1
-     FROM import_stage s, jsonb_populate_record(NULL::${t}, s.props) r
+     FROM import_stage s
+     CROSS JOIN jsonb_populate_record(NULL::${t}, s.props) r
+     ${spatial ? 'LEFT JOIN import_geometry g ON g.job = $2 AND g.row_no = s.row_no' : ''}
      WHERE NOT s.existed`,
-    [t],
+    spatial ? [t, job] : [t],
   );
   lap('write_insert');
   // One history row per item, its `after` as the API now shows it.

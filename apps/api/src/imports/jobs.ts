@@ -70,7 +70,7 @@ export async function runJob(db: Db, id: string, req: ImportRequest, extent: Ext
   const { rows, problems, ignoredFields, missingColumns } = prepareRows(def, req.file, { gcj02: req.crs.gcj02, provenance: req.provenance });
   lap('prepare');
   const { sameGeometry } = def.geometry
-    ? await validateGeometries(db, def, rows, req.crs.srid, extent, problems, (done) => progress(db, id, 'validating', done))
+    ? await validateGeometries(db, id, def, rows, req.crs.srid, extent, problems, (done) => progress(db, id, 'validating', done))
     : { sameGeometry: new Map<number, boolean>() };
   lap('geometry');
   // Domain checks first: a malformed USCC is reported as such, not as an unknown enterprise.
@@ -102,7 +102,7 @@ export async function runJob(db: Db, id: string, req: ImportRequest, extent: Ext
   await progress(db, id, 'writing', 0);
   let written: { created: number; updated: number };
   try {
-    written = await db.tx((q) => commitRows(q, def, rows, req.actor, async () => undefined, ms));
+    written = await db.tx((q) => commitRows(q, id, def, rows, req.actor, async () => undefined, ms));
   } catch (e) {
     // A rule only the database knows (a constraint) refused a row: the transaction rolled back.
     const problem = problemFromDbError(e);
@@ -113,6 +113,11 @@ export async function runJob(db: Db, id: string, req: ImportRequest, extent: Ext
   lap('write');
   t0 = performance.now();
   await finish(db, id, 'succeeded', { ...counts, ...written, phase: 'done' }, problems, diff);
+}
+
+/** The geometries a job staged while validating (validate.ts), once it has finished with them. */
+export async function dropStagedGeometries(db: Db, id: string): Promise<void> {
+  await db.query('DELETE FROM import_geometry WHERE job = $1', [id]);
 }
 
 /** One job at a time, in arrival order; app.close() waits for the one running. */
@@ -132,6 +137,8 @@ export class JobQueue {
       } catch (e) {
         this.log.error({ err: e, job: id }, 'import job failed');
         await finish(this.db, id, 'failed', { phase: 'failed' }, [], undefined, `the import stopped on an internal error; nothing was written (${(e as Error).message.slice(0, 300)})`).catch(() => undefined);
+      } finally {
+        await dropStagedGeometries(this.db, id).catch((e) => this.log.error({ err: e, job: id }, 'import job: staged geometries not removed'));
       }
     });
   }

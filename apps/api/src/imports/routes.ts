@@ -67,6 +67,7 @@ export async function registerImports(app: FastifyInstance, ctx: CollectionConte
               error = 'the server stopped before this import finished; nothing was written: import the file again'
        WHERE status IN ('queued', 'running')`,
     );
+    await ctx.db.query(`DELETE FROM import_geometry g WHERE NOT EXISTS (SELECT 1 FROM import_job j WHERE j.id = g.job AND j.status IN ('queued', 'running'))`);
   });
   // Encapsulated: multipart parsing exists for this route only.
   await app.register(async (scope) => {

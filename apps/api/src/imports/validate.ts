@@ -10,7 +10,7 @@ import type { Extent } from '../collections/checks.ts';
 import type { CollectionDef } from '../collections/definition.ts';
 import { selectItems } from '../collections/repository.ts';
 import { ApiProblem } from '../errors.ts';
-import type { Geometry } from './parse/geometry.ts';
+import { wkbHex, type Geometry } from './parse/geometry.ts';
 import type { PreparedRow, Problem } from './rows.ts';
 
 export const BATCH = 1000;
@@ -31,7 +31,11 @@ interface GeometryFacts {
   overlaps: { code: string; m2: number }[] | null;
 }
 
-/** SQL judging a batch of geometries given as JSON ($1). */
+/**
+ * SQL judging a batch of geometries ($1 row numbers, $2 codes, $3 WKB in hex) and staging each, in
+ * EPSG:4326 as the collection stores it, in `import_geometry` under the job ($4): the commit inserts
+ * from there, so every geometry crosses to the database once.
+ */
 function geometrySql(def: CollectionDef, srid: number): string {
   const overlap =
     def.table === 'parcel'
@@ -42,17 +46,23 @@ function geometrySql(def: CollectionDef, srid: number): string {
           WHERE o.m2 > ${OVERLAP_TOLERANCE_M2})`
       : 'NULL';
   const transformed = srid === 4326 ? 'ST_SetSRID(i.raw, 4326)' : `ST_Transform(ST_SetSRID(i.raw, ${Number(srid)}), 4326)`;
+  // A transformed geometry is kept as its GeoJSON at 9 decimals (≈ 0.1 mm), as the report gives it back.
+  const wgs84 = srid === 4326 ? 'NULL::text' : 'ST_AsGeoJSON(g.g, 9)';
+  const stored = srid === 4326 ? 'j.g' : 'ST_SetSRID(ST_GeomFromGeoJSON(j.wgs84), 4326)';
   return `
     WITH i AS (
-      SELECT (e->>'r')::int AS r, e->>'id' AS id, ST_GeomFromGeoJSON(e->>'g') AS raw FROM jsonb_array_elements($1::jsonb) e
+      SELECT i.r, i.id, i.h::geometry AS raw FROM unnest($1::int[], $2::text[], $3::text[]) AS i (r, id, h)
     ), g AS (
       SELECT r, id, ${transformed} AS g FROM i
     ), j AS (
-      SELECT r, id, g, ST_IsValid(g) AS valid FROM g
+      SELECT r, id, g, ST_IsValid(g) AS valid, ${wgs84} AS wgs84 FROM g
+    ), staged AS (
+      INSERT INTO import_geometry (job, row_no, geom)
+      SELECT $4, j.r, ST_ForcePolygonCCW(ST_Multi(${stored})) FROM j
     )
     SELECT j.r, j.valid, CASE WHEN NOT j.valid THEN ST_IsValidReason(j.g) END AS reason,
            ST_XMin(j.g) AS xmin, ST_YMin(j.g) AS ymin, ST_XMax(j.g) AS xmax, ST_YMax(j.g) AS ymax,
-           ${srid === 4326 ? 'NULL' : 'ST_AsGeoJSON(j.g, 9)'} AS wgs84,
+           j.wgs84,
            CASE WHEN t.geom IS NOT NULL AND j.valid THEN ST_HausdorffDistance(t.geom, j.g) < 2e-7 END AS same,
            ${overlap} AS overlaps
     FROM j LEFT JOIN ${def.table} t ON t.${def.idColumn} = j.id`;
@@ -67,9 +77,9 @@ export interface ValidationResult {
  * Runs the geometry batch; a batch PostGIS refuses outright (a geometry it cannot even parse) is
  * retried row by row so the one at fault is named and the others still judged.
  */
-async function judgeGeometries(q: Queryable, def: CollectionDef, srid: number, rows: PreparedRow[]): Promise<{ facts: GeometryFacts[]; unreadable: Map<number, string> }> {
+async function judgeGeometries(q: Queryable, job: string, def: CollectionDef, srid: number, rows: PreparedRow[]): Promise<{ facts: GeometryFacts[]; unreadable: Map<number, string> }> {
   const sql = geometrySql(def, srid);
-  const params = (rs: PreparedRow[]) => [JSON.stringify(rs.map((r) => ({ r: r.row, id: r.id, g: JSON.stringify(r.geometry) })))];
+  const params = (rs: PreparedRow[]) => [rs.map((r) => r.row), rs.map((r) => r.id), rs.map((r) => wkbHex(r.geometry!)), job];
   const unreadable = new Map<number, string>();
   try {
     return { facts: (await q.query<GeometryFacts>(sql, params(rows))).rows, unreadable };
@@ -88,6 +98,7 @@ async function judgeGeometries(q: Queryable, def: CollectionDef, srid: number, r
 
 export async function validateGeometries(
   q: Queryable,
+  job: string,
   def: CollectionDef,
   rows: PreparedRow[],
   srid: number,
@@ -103,7 +114,7 @@ export async function validateGeometries(
   const byRow = new Map(rows.map((r) => [r.row, r]));
   for (let i = 0; i < withGeometry.length; i += BATCH) {
     const batch = withGeometry.slice(i, i + BATCH);
-    const { facts, unreadable } = await judgeGeometries(q, def, srid, batch);
+    const { facts, unreadable } = await judgeGeometries(q, job, def, srid, batch);
     for (const [row, message] of unreadable) {
       problems.push({ row, field: 'geometry', code: 'invalid_geometry', message: `geometry cannot be read by PostGIS: ${message}` });
       byRow.get(row)!.ok = false;

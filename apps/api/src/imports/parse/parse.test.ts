@@ -1,7 +1,7 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { csvRecords, parseCsv } from './csv.ts';
-import { countVertices, parseWkt, readWkb, TooManyVertices } from './geometry.ts';
+import { countVertices, parseWkt, readWkb, TooManyVertices, wkbHex } from './geometry.ts';
 import { parseUpload } from './index.ts';
 import { sridOfWkt } from './prj.ts';
 import { readDbf, readShp } from './shapefile.ts';
@@ -21,6 +21,27 @@ describe('WKT', () => {
     expect(() => parseWkt('POLYGON ((0 0, 1 0, 1 1, 0 0)')).toThrow(/'\)' is expected/);
     expect(() => parseWkt('CIRCLE (0 0)')).toThrow(/CIRCLE is not supported/);
     expect(() => parseWkt('POINT EMPTY')).toThrow(/EMPTY/);
+  });
+});
+
+describe('WKB written for PostGIS', () => {
+  it('writes polygons with holes, multipolygons, lines and points that read back the same', () => {
+    const shell = [[116.5, 35.3], [116.6, 35.3], [116.6, 35.4], [116.5, 35.3]];
+    const hole = [[116.52, 35.31], [116.55, 35.31], [116.55, 35.33], [116.52, 35.31]];
+    for (const g of [
+      { type: 'Polygon' as const, coordinates: [shell, hole] },
+      { type: 'MultiPolygon' as const, coordinates: [[shell, hole], [shell]] },
+      { type: 'LineString' as const, coordinates: shell },
+      { type: 'Point' as const, coordinates: [116.123456789012, 35.000000000001] },
+    ]) {
+      expect(readWkb(Buffer.from(wkbHex(g), 'hex'))).toEqual(g);
+    }
+  });
+
+  it('keeps heights when the positions have them', () => {
+    const hex = wkbHex({ type: 'Point', coordinates: [1, 2, 3] });
+    expect(Buffer.from(hex, 'hex').readUInt32LE(1)).toBe(1001); // ISO Point Z
+    expect(Buffer.from(hex, 'hex').readDoubleLE(21)).toBe(3);
   });
 });
 
