@@ -1,6 +1,6 @@
 /**
  * Tile benchmark: vector-tile latency and throughput on loopback over the 100k-parcel demo zone, at
- * z12–z16, on the embedded driver (PGlite: PostGIS selects, geojson-vt + vt-pbf encode) and on a real
+ * z12–z16, on the embedded driver (PGlite: PostGIS selects, the JS encoder of apps/api/src/tiles writes the tile) and on a real
  * PostgreSQL + PostGIS (ST_AsMVT), next to the bare ST_AsMVT SQL for the same tiles in the same run
  * (the floor: what the database alone needs). Then the web bundle's gzipped size, and the time from
  * navigation to the first painted parcels in headless Chromium.

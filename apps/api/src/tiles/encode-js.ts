@@ -1,22 +1,20 @@
-import GeoJSONVT from 'geojson-vt';
-import type { FeatureCollection } from 'geojson';
-import vtpbf from 'vt-pbf';
+import type { Geometry } from 'geojson';
 import type { Queryable } from '@parkatlas/db';
 import { BUFFERED_BBOX_4326 } from './encode-postgis.ts';
 import type { LayerSqlContext, TileLayer } from './layers.ts';
+import { writeTile, type TileFeature } from './mvt-writer.ts';
 import { TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
+import { toTileGeometry } from './tile-geometry.ts';
 
 /**
- * The layer's rows in the buffered tile envelope as one GeoJSON feature array, built by PostGIS in
- * one string so the driver converts a single value rather than thousands of rows.
+ * The layer's rows in the buffered tile envelope as one JSON array, built by PostGIS in one string so
+ * the driver converts a single value rather than thousands of rows. Each row is an array: the
+ * geometry as GeoJSON, then the attributes in the layer's order (no key repeated per row).
  */
 export function geojsonFeaturesSql(layer: TileLayer, ctx: LayerSqlContext): string {
-  const properties = layer.attributes.map((a) => `'${a}', f.${a}`).join(', ');
+  const attributes = layer.attributes.map((a) => `f.${a}`).join(', ');
   return `
-    SELECT coalesce(json_agg(json_build_object(
-             'type', 'Feature',
-             'geometry', ST_AsGeoJSON(f.geom, $4::int)::json,
-             'properties', json_build_object(${properties}))), '[]')::text AS features
+    SELECT coalesce(json_agg(json_build_array(ST_AsGeoJSON(f.geom, $4::int)::json, ${attributes})), '[]')::text AS features
     FROM (${layer.sql(BUFFERED_BBOX_4326, ctx)}) f`;
 }
 
@@ -31,19 +29,20 @@ export function decimalsFor(z: number): number {
 
 /**
  * Builds one tile where PostGIS cannot (the embedded build has no protobuf): PostGIS selects the
- * features and writes them as GeoJSON, geojson-vt projects and clips them to the tile exactly as
- * ST_AsMVTGeom would (same extent and buffer; no simplification, since the index's maxZoom is the
- * tile's own zoom) and vt-pbf encodes the protobuf. An empty tile is an empty buffer.
+ * features and writes their geometry as GeoJSON; each one is projected, clipped to the buffered tile
+ * and snapped to its grid as ST_AsMVTGeom would (tile-geometry.ts), and the protobuf is written
+ * directly (mvt-writer.ts). An empty tile is an empty buffer.
  */
 export async function encodeWithJs(db: Queryable, layer: TileLayer, t: TileAddress, ctx: LayerSqlContext): Promise<Uint8Array> {
   const r = await db.query<{ features: string }>(geojsonFeaturesSql(layer, ctx), [t.z, t.x, t.y, decimalsFor(t.z)]);
-  const features = JSON.parse(r.rows[0].features) as FeatureCollection['features'];
-  if (features.length === 0) return new Uint8Array(0);
-  const index = new GeoJSONVT(
-    { type: 'FeatureCollection', features },
-    { maxZoom: t.z, indexMaxZoom: 0, extent: TILE_EXTENT, buffer: TILE_BUFFER, tolerance: 3 },
-  );
-  const tile = index.getTile(t.z, t.x, t.y);
-  if (!tile || tile.features.length === 0) return new Uint8Array(0);
-  return vtpbf.fromGeojsonVt({ [layer.name]: tile }, { version: 2, extent: TILE_EXTENT });
+  const rows = JSON.parse(r.rows[0].features) as [Geometry | null, ...unknown[]][];
+  const frame = { z: t.z, x: t.x, y: t.y, extent: TILE_EXTENT, buffer: TILE_BUFFER };
+  const features: TileFeature[] = [];
+  for (const row of rows) {
+    const geometry = toTileGeometry(row[0], frame);
+    // The row is [geometry, ...values]: drop the geometry in place rather than copy the values.
+    row.shift();
+    if (geometry) features.push({ geometry, values: row });
+  }
+  return writeTile(layer.name, layer.attributes, features, TILE_EXTENT);
 }

@@ -10,7 +10,7 @@ import { TileCache, type CachedTile } from './tile-cache.ts';
 
 const gzip = promisify(gzipCallback);
 
-/** `postgis`: ST_AsMVT in the database; `js`: PostGIS selects, geojson-vt + vt-pbf encode. */
+/** `postgis`: ST_AsMVT in the database; `js`: PostGIS selects, tile-geometry.ts and mvt-writer.ts encode. */
 export type TileEngine = 'postgis' | 'js';
 
 export interface TileServiceOptions {
