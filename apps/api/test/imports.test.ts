@@ -296,6 +296,35 @@ describe('imports: row problems and bad input', () => {
     expect(await tableCounts(t.db)).toEqual(before);
   });
 
+  it('judges geometries in several batches, each problem at its own row, and commits each staged geometry to its own code', async () => {
+    // 2,100 small squares on a grid: three batches of the geometry validation (1,000 rows each, sent
+    // before the previous one is read), and two bad rows in the later batches.
+    const at = (i: number) => [115.82 + (i % 50) * 0.0002, 34.42 + Math.floor(i / 50) * 0.0002];
+    const rows = Array.from({ length: 2100 }, (_, i) => {
+      const [x, y] = at(i);
+      return { type: 'Feature', geometry: square(x, y, 0.0001), properties: { code: `BATCH-${i}`, land_use: 'M1', status: 'available' } };
+    });
+    const bowtie = (x: number, y: number) => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.0001, y + 0.0001], [x + 0.0001, y], [x, y + 0.0001], [x, y]]] });
+    const bad = rows.map((r, i) => (i === 1499 ? { ...r, geometry: bowtie(at(i)[0], at(i)[1]) } : i === 2049 ? { ...r, geometry: square(120.5, 30.2) } : r));
+    const dry = await importFile({ file: { name: 'batches.geojson', body: featureCollection(bad) }, fields: { collection: 'parcels' } });
+    expect(dry.problems.map((p) => [p.row, p.code])).toEqual([[1500, 'invalid_geometry'], [2050, 'outside_extent']]);
+    expect(dry.counts).toMatchObject({ rows: 2100, valid: 2098, invalid: 2 });
+    expect(await stagedGeometries(dry.id)).toBe(0);
+
+    const good = rows.filter((_, i) => i !== 1499 && i !== 2049);
+    const job = await importFile({ file: { name: 'batches.geojson', body: featureCollection(good) }, fields: { collection: 'parcels', mode: 'commit' } });
+    expect(job.status, job.error ?? '').toBe('succeeded');
+    expect(job.counts).toMatchObject({ created: 2098 });
+    const placed = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM parcel
+       WHERE code LIKE 'BATCH-%'
+         AND abs(ST_XMin(geom) - (115.82 + (substr(code, 7)::int % 50) * 0.0002)) < 1e-9
+         AND abs(ST_YMin(geom) - (34.42 + (substr(code, 7)::int / 50) * 0.0002)) < 1e-9`,
+    );
+    expect(placed.rows[0].n).toBe(2098);
+    expect(await stagedGeometries(job.id)).toBe(0);
+  });
+
   it('refuses mixed geometry types row by row and writes nothing', async () => {
     const before = await tableCounts(t.db);
     const rows = [

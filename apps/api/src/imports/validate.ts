@@ -112,9 +112,15 @@ export async function validateGeometries(
   const [minX, minY, maxX, maxY] = extent;
   const inside = (x0: number, y0: number, x1: number, y1: number) => x0 >= minX && y0 >= minY && x1 <= maxX && y1 <= maxY;
   const byRow = new Map(rows.map((r) => [r.row, r]));
+  const judge = (i: number) => judgeGeometries(q, job, def, srid, withGeometry.slice(i, i + BATCH));
+  let next = withGeometry.length ? judge(0) : undefined;
   for (let i = 0; i < withGeometry.length; i += BATCH) {
-    const batch = withGeometry.slice(i, i + BATCH);
-    const { facts, unreadable } = await judgeGeometries(q, job, def, srid, batch);
+    const current = next!;
+    // The next batch is sent before this one's facts are read: PostgreSQL judges it (on another pooled
+    // connection) while Node reads these and encodes the one after. PGlite queues the two.
+    next = i + BATCH < withGeometry.length ? judge(i + BATCH) : undefined;
+    next?.catch(() => undefined); // a failure surfaces when it is awaited, in its turn
+    const { facts, unreadable } = await current;
     for (const [row, message] of unreadable) {
       problems.push({ row, field: 'geometry', code: 'invalid_geometry', message: `geometry cannot be read by PostGIS: ${message}` });
       byRow.get(row)!.ok = false;
