@@ -4,8 +4,8 @@ import type { CrsDef } from './crs.ts';
 import { featureJson, Params, selectionConditions, type Selection } from './sql.ts';
 
 export interface FeaturePage {
-  /** The page's features as GeoJSON texts joined by commas, in id order ('' for none). */
-  features: string;
+  /** The page's features as GeoJSON texts, in id order. */
+  features: string[];
   numberReturned: number;
   firstId?: string | number;
   lastId?: string | number;
@@ -26,24 +26,6 @@ export interface PageQuery extends Selection {
 }
 
 /**
- * One page, aggregated by PostgreSQL into one row: the features joined in id order, how many, the
- * first and last id, and whether the row after the page exists. The inner query reads one row more
- * than the page (its position `n` says which it is); the driver then turns one text into one
- * string instead of a row object and a string per feature, which was most of the Node time of a
- * large page. The aggregate's ORDER BY keeps id order even when the rows were read backwards.
- */
-function pageSql(view: string, id: string, json: string, where: string[], backwards: boolean, limit: string, offset?: string): string {
-  const keep = offset ? `n <= ${offset} + ${limit}` : `n <= ${limit}`;
-  return `SELECT string_agg(json, ',' ORDER BY id) FILTER (WHERE ${keep}) AS features,
-       count(*) FILTER (WHERE ${keep})::int AS returned,
-       min(id) FILTER (WHERE ${keep}) AS first_id, max(id) FILTER (WHERE ${keep}) AS last_id,
-       count(*) FILTER (WHERE NOT ${keep}) > 0 AS more
-FROM (SELECT ${id} AS id, ${json} AS json, row_number() OVER (ORDER BY ${id} ${backwards ? 'DESC' : 'ASC'}) AS n
-      FROM ${view} v${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${id} ${backwards ? 'DESC' : 'ASC'} LIMIT ${limit} + 1${offset ? ` OFFSET ${offset}` : ''}) page`;
-}
-
-/**
  * One page of features and the number matching the selection. Pages are keyset pages on the id
  * (an index scan however deep the page), or, when the client asks for it, an OFFSET.
  */
@@ -60,23 +42,27 @@ export async function listFeatures(db: Queryable, info: CollectionInfo, q: PageQ
   const backwards = q.before !== undefined;
   if (q.after !== undefined) where.push(`${id} > ${p.add(q.after)}`);
   if (backwards) where.push(`${id} < ${p.add(q.before)}`);
-  const limit = `${p.add(q.limit)}::int`;
-  const offset = q.offset ? `${p.add(q.offset)}::int` : undefined;
-  const sql = pageSql(info.def.view, id, featureJson(info, q.crs), where, backwards, limit, offset);
-  type PageRow = { features: string | null; returned: number; first_id: string | number | null; last_id: string | number | null; more: boolean };
-  const none: PageRow = { features: null, returned: 0, first_id: null, last_id: null, more: false };
+  const sql =
+    `SELECT ${id} AS id, ${featureJson(info, q.crs)} AS json FROM ${info.def.view} v` +
+    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY ${id} ${backwards ? 'DESC' : 'ASC'} LIMIT ${p.add(q.limit + 1)}` +
+    (q.offset ? ` OFFSET ${p.add(q.offset)}` : '');
   // On a pool the two run side by side; the embedded driver queues them.
   const [page, count] = await Promise.all([
-    q.hitsOnly ? { rows: [none] } : db.query<PageRow>(sql, p.values),
+    q.hitsOnly ? { rows: [] } : db.query<{ id: string | number; json: string }>(sql, p.values),
     db.query<{ n: number }>(countSql, countParams),
   ]);
-  const r = page.rows[0];
+  // One row more than asked tells whether another page follows.
+  let rows = page.rows;
+  const more = rows.length > q.limit;
+  if (more) rows = rows.slice(0, q.limit);
+  if (backwards) rows.reverse();
   return {
-    features: r.features ?? '',
-    numberReturned: r.returned,
-    firstId: r.first_id ?? undefined,
-    lastId: r.last_id ?? undefined,
-    more: r.more,
+    features: rows.map((r) => r.json),
+    numberReturned: rows.length,
+    firstId: rows[0]?.id,
+    lastId: rows[rows.length - 1]?.id,
+    more,
     numberMatched: count.rows[0].n,
   };
 }

@@ -61,14 +61,19 @@ function sendJson(reply: FastifyReply, body: unknown, type = JSON_TYPE) {
 }
 
 /**
- * `head`, `text`, `tail` encoded as UTF-8 into one buffer. A page of 10,000 features is ~10 MB, a
- * two-byte string when a name is Chinese: `head + text + tail` would be copied whole once more to
- * flatten it before the reply encodes it.
+ * `head`, the texts separated by commas, then `tail`, encoded as UTF-8 straight into one buffer. A page
+ * of 10,000 features is ~10 MB: joining it as a string first and encoding that (twice the memory, as
+ * Chinese names make it a two-byte string) cost several times as long on the 2-core bench machine.
  */
-function utf8Of(head: string, text: string, tail: string): Buffer {
-  const out = Buffer.allocUnsafe(Buffer.byteLength(head) + Buffer.byteLength(text) + Buffer.byteLength(tail));
+function joinedUtf8(head: string, texts: string[], tail: string): Buffer {
+  let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, texts.length - 1);
+  for (const t of texts) size += Buffer.byteLength(t);
+  const out = Buffer.allocUnsafe(size);
   let at = out.write(head, 0);
-  at += out.write(text, at);
+  texts.forEach((t, i) => {
+    if (i > 0) at = out.writeUInt8(0x2c, at);
+    at += out.write(t, at);
+  });
   out.write(tail, at);
   return out;
 }
@@ -236,7 +241,7 @@ export async function registerOgc(app: FastifyInstance, ctx: WriteContext): Prom
     }
     reply.header('content-crs', crsHeader(q.crs));
     if (html) {
-      const features = JSON.parse(`[${result.features}]`) as { id: string | number; properties: Record<string, unknown> }[];
+      const features = JSON.parse(`[${result.features.join(',')}]`) as { id: string | number; properties: Record<string, unknown> }[];
       const columns = ['id', ...info.columns.map((c) => c.name)];
       const rows = features.map((f) => ({ id: f.id, ...f.properties }));
       const pager = linkList(links.filter((l) => l.rel === 'next' || l.rel === 'prev').map((l) => ({ ...l, href: withQueryString(l.href, 'f', 'html') })));
@@ -246,7 +251,7 @@ export async function registerOgc(app: FastifyInstance, ctx: WriteContext): Prom
     const head =
       `{"type":"FeatureCollection","numberMatched":${result.numberMatched},"numberReturned":${result.numberReturned},` +
       `"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":[`;
-    return sendJson(reply, utf8Of(head, result.features, ']}'), GEOJSON);
+    return sendJson(reply, joinedUtf8(head, result.features, ']}'), GEOJSON);
   });
 
   app.get('/ogc/collections/:collectionId/items/:featureId', hide, async (req, reply) => {
