@@ -9,6 +9,7 @@
  *     (get a server with `/work/shared/tools/pg-throwaway start 55436`)
  *   options: --parcels N (default 100000)  --skip-embedded  --skip-postgres  --limits 1000,10000
  *            --client process|inline|both (default both)  --compare DIR  --rounds N  --skip-exports
+ *            --pg-data DIR (the cluster's data folder, e.g. /tmp/parkatlas-pg-55441/data: its CPU is reported)
  *
  * The client that reads the pages (fetch, decode, JSON.parse) runs either in this process, beside
  * the server (`inline`, how this bench measured until 2026-11-26), or in a child process of its own
@@ -25,7 +26,7 @@
  * PostGIS.
  */
 import { fork } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,6 +43,28 @@ const LIMITS = option('limits', '1000,2500,5000,10000').split(',').map(Number);
 const CLIENTS = option('client', 'both') === 'both' ? ['inline', 'process'] : [option('client', 'both')];
 const COMPARE = args.includes('--compare') ? resolve(option('compare', '')) : undefined;
 const ROUNDS = Number(option('rounds', COMPARE ? '2' : '1'));
+const PG_DATA = args.includes('--pg-data') ? option('pg-data', '') : undefined;
+
+/**
+ * CPU seconds (user + system) used so far by the PostgreSQL cluster in `dataDir`: the postmaster
+ * and its children (the backends serving the pages and counts), read from /proc (Linux).
+ */
+function clusterCpu(dataDir: string): number {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Fields after the command name, which is in parentheses and may hold spaces: state ppid … utime stime.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pid) === postmaster || Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100; // USER_HZ, 100 on Linux
+}
 
 async function loadZone(db: Db): Promise<void> {
   const { migrate } = await import('@parkatlas/db');
@@ -55,7 +78,7 @@ async function loadZone(db: Db): Promise<void> {
 }
 
 async function openEmbeddedZone(): Promise<Db> {
-  const { openEmbedded } = await import('@parkatlas/db');
+  const { migrate, openEmbedded } = await import('@parkatlas/db');
   const dir = process.env.BENCH_OGC_DIR ?? join(tmpdir(), `parkatlas-bench-ogc-${PARCELS}`);
   const marker = join(dir, '.parkatlas-bench-loaded');
   if (existsSync(dir) && !existsSync(marker)) {
@@ -75,11 +98,13 @@ async function openEmbeddedZone(): Promise<Db> {
     await loadZone(db);
     writeFileSync(marker, new Date().toISOString());
   }
+  // A zone loaded by an earlier version gets the migrations added since (the API expects them).
+  await migrate(db);
   return db;
 }
 
 async function openPostgresZone(url: string): Promise<Db> {
-  const { openPostgres } = await import('@parkatlas/db');
+  const { migrate, openPostgres } = await import('@parkatlas/db');
   const { default: pg } = await import('pg');
   const name = `parkatlas_bench_ogc_${PARCELS}`;
   const admin = new pg.Client({ connectionString: url });
@@ -92,6 +117,7 @@ async function openPostgresZone(url: string): Promise<Db> {
   const db = await openPostgres(u.toString());
   const n = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcel').then((r) => r.rows[0].n, () => 0);
   if (n === 0) await loadZone(db);
+  else await migrate(db);
   return db;
 }
 
@@ -99,6 +125,9 @@ interface Row {
   driver: string;
   /** CPU seconds this process spent (user + system), when measured. */
   cpu?: number;
+  /** CPU seconds of the client's own process, and of the PostgreSQL cluster (`--pg-data`). */
+  clientCpu?: number;
+  pgCpu?: number;
   what: string;
   limit: number | string;
   features: number;
@@ -109,6 +138,8 @@ interface Row {
 const rate = (r: Row) => Math.round(r.features / (r.ms / 1000));
 
 interface Read {
+  /** CPU seconds of the client's process, when it had one of its own. */
+  cpu?: number;
   features: number;
   ms: number;
   bytes: number;
@@ -200,13 +231,16 @@ async function benchDriver(driver: string, db: Db): Promise<Row[]> {
         for (const client of CLIENTS) {
           for (const a of apps) {
             const cpu0 = process.cpuUsage();
+            const pg0 = PG_DATA ? clusterCpu(PG_DATA) : 0;
             const o = client === 'process' ? await readAllOgcInChild(a.base, limit) : await readAllOgc(a.base, limit);
             const cpu = process.cpuUsage(cpu0);
+            const pgCpu = PG_DATA ? clusterCpu(PG_DATA) - pg0 : undefined;
             if (o.features !== PARCELS || o.matched !== PARCELS) throw new Error(`OGC read ${o.features} features, numberMatched ${o.matched}, expected ${PARCELS}`);
             const what = `OGC /items over HTTP, next links, client ${client === 'process' ? 'in a child process' : 'in this process'}${a.label ? `, ${a.label} code` : ''}${ROUNDS > 1 ? `, round ${round}` : ''}`;
-            const row: Row = { driver, what, limit, features: o.features, ms: o.ms, mb: o.bytes / 1e6, cpu: (cpu.user + cpu.system) / 1e6 };
+            const row: Row = { driver, what, limit, features: o.features, ms: o.ms, mb: o.bytes / 1e6, cpu: (cpu.user + cpu.system) / 1e6, clientCpu: o.cpu, pgCpu };
             rows.push(row);
-            console.log(`  ${driver} limit ${limit} ${client}${a.label ? ` ${a.label}` : ''}${ROUNDS > 1 ? ` #${round}` : ''}: OGC ${rate(row)} features/s, this process's CPU ${row.cpu!.toFixed(1)} s; load ${loadavg()[0].toFixed(1)}`);
+            const cpus = `CPU s: this process ${row.cpu!.toFixed(1)}${o.cpu === undefined ? '' : `, client ${o.cpu.toFixed(1)}`}${pgCpu === undefined ? '' : `, PostgreSQL ${pgCpu.toFixed(1)}`}`;
+            console.log(`  ${driver} limit ${limit} ${client}${a.label ? ` ${a.label}` : ''}${ROUNDS > 1 ? ` #${round}` : ''}: OGC ${rate(row)} features/s, ${cpus}; load ${loadavg()[0].toFixed(1)}`);
           }
         }
       }
@@ -236,8 +270,10 @@ async function benchDriver(driver: string, db: Db): Promise<Row[]> {
 
 if (args[0] === '--client') {
   // The child of readAllOgcInChild: read, report to the parent, exit.
+  const cpu0 = process.cpuUsage();
   const read = await readAllOgc(args[1], Number(args[2]));
-  process.send!(read, () => process.exit(0));
+  const cpu = process.cpuUsage(cpu0);
+  process.send!({ ...read, cpu: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
 } else {
   await main();
 }
@@ -261,9 +297,10 @@ async function main(): Promise<void> {
     await db.close();
   }
 
-  console.log(`\n| driver | what | page size | features | seconds | CPU s (this process) | MB | features/s |\n|---|---|---|---|---|---|---|---|`);
+  const sec = (n?: number) => (n === undefined ? '' : n.toFixed(2));
+  console.log(`\n| driver | what | page size | features | seconds | CPU s: this process | client process | PostgreSQL | MB | features/s |\n|---|---|---|---|---|---|---|---|---|---|`);
   for (const r of results) {
-    console.log(`| ${r.driver} | ${r.what} | ${r.limit} | ${r.features} | ${(r.ms / 1000).toFixed(2)} | ${r.cpu === undefined ? '' : r.cpu.toFixed(2)} | ${r.mb.toFixed(1)} | ${rate(r).toLocaleString('en')} |`);
+    console.log(`| ${r.driver} | ${r.what} | ${r.limit} | ${r.features} | ${(r.ms / 1000).toFixed(2)} | ${sec(r.cpu)} | ${sec(r.clientCpu)} | ${sec(r.pgCpu)} | ${r.mb.toFixed(1)} | ${rate(r).toLocaleString('en')} |`);
   }
   console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores; other processes share the machine)`);
 }
