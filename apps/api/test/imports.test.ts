@@ -187,6 +187,23 @@ describe('imports: round trips', () => {
     const raw = await importFile({ file: { name: 'gcj.geojson', body: featureCollection(offset) }, fields: { collection: 'parcels', crs: 'EPSG:4326' } });
     expect(raw.diff.counts.unchanged).toBe(0);
   });
+
+  it('commits a parcel given in Gauss-Krüger EPSG:4548 as its WGS84 geometry, at the 9 decimals the report gives', async () => {
+    const wgs84 = square(115.85, 34.8);
+    const projected = await t.db.query<{ g: string }>(`SELECT ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), 4548), 6) AS g`, [JSON.stringify(wgs84)]);
+    const rows = [{ type: 'Feature', geometry: JSON.parse(projected.rows[0].g), properties: { code: 'IMP-GK-1', land_use: 'M1', status: 'available' } }];
+    const job = await importFile({ file: { name: 'gk.geojson', body: featureCollection(rows) }, fields: { collection: 'parcels', mode: 'commit', crs: 'EPSG:4548' } });
+    expect(job.status, job.error ?? '').toBe('succeeded');
+    const stored = await t.db.query<{ off: number; rounded: boolean }>(
+      `SELECT ST_HausdorffDistance(geom, ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) AS off,
+              ST_Equals(geom, ST_SetSRID(ST_GeomFromGeoJSON(ST_AsGeoJSON(geom, 9)), 4326)) AND ST_AsBinary(geom) = ST_AsBinary(ST_SetSRID(ST_GeomFromGeoJSON(ST_AsGeoJSON(geom, 9)), 4326)) AS rounded
+       FROM parcel WHERE code = 'IMP-GK-1'`,
+      [JSON.stringify(wgs84)],
+    );
+    expect(stored.rows[0].off).toBeLessThan(1e-7);
+    expect(stored.rows[0].rounded).toBe(true);
+    expect(await stagedGeometries(job.id)).toBe(0);
+  });
 });
 
 describe('imports: upsert, diff and provenance', () => {
