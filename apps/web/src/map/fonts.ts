@@ -7,8 +7,8 @@ import '@fontsource/noto-sans-sc/chinese-simplified-400.css';
 let ready: Promise<void> | undefined;
 
 /**
- * Resolves when the label fonts are loaded. MapLibre draws each glyph once and keeps it, so the map
- * must not start before: its first labels would be drawn in a fallback font, or as boxes where the
+ * Resolves when the label fonts are loaded. MapLibre draws each glyph once and keeps it, so the label
+ * layers must not be added before: their labels would be drawn in a fallback font, or as boxes where the
  * system has no CJK font (headless Chromium, many intranet PCs).
  */
 export function labelFontsReady(): Promise<void> {
