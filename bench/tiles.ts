@@ -33,7 +33,7 @@ import { loadZoneChunks } from '../seeds/src/load.ts';
 import { buildApp } from '../apps/api/src/app.ts';
 import { registerErrorHandler } from '../apps/api/src/errors.ts';
 import { registerTiles } from '../apps/api/src/routes/tiles.ts';
-import { decimalsFor, encodeWithJs, geojsonFeaturesSql } from '../apps/api/src/tiles/encode-js.ts';
+import { decimalsFor, encodeWithJs, featureRowsSql } from '../apps/api/src/tiles/encode-js.ts';
 import { encodeWithPostgis, postgisTileSql } from '../apps/api/src/tiles/encode-postgis.ts';
 import { tileLayers } from '../apps/api/src/tiles/layers.ts';
 import { tileAt } from '../apps/api/src/tiles/tile-address.ts';
@@ -219,7 +219,7 @@ async function benchDriver(label: string, db: Db, engine: TileEngine): Promise<R
         const list = sample.get(z)!;
         const path = (t: Tile) => `/api/tiles/${layer.name}/${t.z}/${t.x}/${t.y}.mvt`;
         // The floor: the bare SQL that makes the tile (ST_AsMVT), or, for the JS engine, the SQL that selects its features.
-        const sql = engine === 'postgis' ? postgisTileSql(layer, ctx) : geojsonFeaturesSql(layer, ctx);
+        const sql = engine === 'postgis' ? postgisTileSql(layer, ctx) : featureRowsSql(layer, ctx);
         const floor: number[] = [];
         for (const t of list) {
           const s = performance.now();

@@ -1,27 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { gdal } from './support/gdal.ts';
 
 // A real client: GDAL's OAPIF driver reads /ogc over HTTP from a listening copy of the API.
-// GDAL is required, never skipped: CI installs it (apt-get install gdal-bin).
-
-const run = promisify(execFile);
-
-async function gdal(tool: 'ogrinfo' | 'ogr2ogr', args: string[], debug = false): Promise<{ stdout: string; stderr: string }> {
-  try {
-    // Async, never execFileSync: the server answering GDAL runs in this very process.
-    return await run(tool, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CPL_DEBUG: debug ? 'ON' : 'OFF' } });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string; stdout?: string };
-    if (err.code === 'ENOENT') throw new Error(`${tool} is not installed: install GDAL with \`apt-get install gdal-bin\` (CI installs it)`);
-    throw new Error(`${tool} ${args.join(' ')} failed: ${err.stderr ?? err.message}\n${err.stdout ?? ''}`);
-  }
-}
 
 let t: TestApp;
 let base: string;

@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tileAt } from '../src/tiles/tile-address.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { gdal } from './support/gdal.ts';
 
 // A real client: GDAL's MVT driver reads our vector tiles over HTTP from a listening copy of the API,
-// whichever encoder made them (ST_AsMVT on PostgreSQL, the JS encoder embedded). GDAL is required,
-// never skipped: CI installs it (apt-get install gdal-bin).
-
-const run = promisify(execFile);
+// whichever encoder made them (ST_AsMVT on PostgreSQL, the JS encoder embedded).
 
 let t: TestApp;
 let base: string;
@@ -36,14 +32,7 @@ interface GdalFeature {
 /** The tile as ogr2ogr reads it from the URL (z/x/y from the path), converted to GeoJSON in EPSG:4326. */
 async function readWithGdal(layer: string, z: number, x: number, y: number): Promise<GdalFeature[]> {
   const out = join(dir, `${layer}-${z}-${x}-${y}.geojson`);
-  try {
-    // Async, never execFileSync: the server answering GDAL runs in this very process.
-    await run('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', 'EPSG:4326', out, `/vsicurl/${base}/api/tiles/${layer}/${z}/${x}/${y}.mvt`, layer]);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new Error('ogr2ogr is not installed: install GDAL with `apt-get install gdal-bin` (CI installs it)');
-    throw new Error(`ogr2ogr failed: ${err.stderr ?? err.message}`);
-  }
+  await gdal('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', 'EPSG:4326', out, `/vsicurl/${base}/api/tiles/${layer}/${z}/${x}/${y}.mvt`, layer]);
   return (JSON.parse(readFileSync(out, 'utf8')) as { features: GdalFeature[] }).features;
 }
 

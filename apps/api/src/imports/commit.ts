@@ -1,8 +1,9 @@
 /**
  * The commit of an import: every row in one transaction, set-based rather than row by row. Rows
- * are staged in a temporary table (their geometries from the job's `import_geometry` rows), stored items updated (only the attributes the file has; the
- * others keep their values), new ones inserted (absent attributes take the column default), and
- * one `change` row per item written with its actor and its before and after, as the API shows them.
+ * are staged in a temporary table (their geometries are the job's `import_geometry` rows), stored
+ * items updated (only the attributes the file has; the others keep their values), new ones inserted
+ * (absent attributes take the column default), and one `change` row per item written with its actor
+ * and its before and after, as the API shows them.
  */
 import type { Queryable } from '@parkatlas/db';
 import type { CollectionDef } from '../collections/definition.ts';

@@ -11,7 +11,7 @@ import { toTileGeometry } from './tile-geometry.ts';
  * the driver converts a single value rather than thousands of rows. Each row is an array: the
  * geometry as GeoJSON, then the attributes in the layer's order (no key repeated per row).
  */
-export function geojsonFeaturesSql(layer: TileLayer, ctx: LayerSqlContext): string {
+export function featureRowsSql(layer: TileLayer, ctx: LayerSqlContext): string {
   const attributes = layer.attributes.map((a) => `f.${a}`).join(', ');
   return `
     SELECT coalesce(json_agg(json_build_array(ST_AsGeoJSON(f.geom, $4::int)::json, ${attributes})), '[]')::text AS features
@@ -34,7 +34,7 @@ export function decimalsFor(z: number): number {
  * directly (mvt-writer.ts). An empty tile is an empty buffer.
  */
 export async function encodeWithJs(db: Queryable, layer: TileLayer, t: TileAddress, ctx: LayerSqlContext): Promise<Uint8Array> {
-  const r = await db.query<{ features: string }>(geojsonFeaturesSql(layer, ctx), [t.z, t.x, t.y, decimalsFor(t.z)]);
+  const r = await db.query<{ features: string }>(featureRowsSql(layer, ctx), [t.z, t.x, t.y, decimalsFor(t.z)]);
   const rows = JSON.parse(r.rows[0].features) as [Geometry | null, ...unknown[]][];
   const frame = { z: t.z, x: t.x, y: t.y, extent: TILE_EXTENT, buffer: TILE_BUFFER };
   const features: TileFeature[] = [];

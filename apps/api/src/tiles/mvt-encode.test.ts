@@ -47,6 +47,17 @@ describe('toTileGeometry: ST_AsMVTGeom in JS', () => {
     expect(area(ring(g.parts[1]))).toBeLessThan(0);
   });
 
+  it('drops repeated points and points on the straight line through their neighbours, as ST_AsMVTGeom does', () => {
+    // A square with a midpoint on its top edge, a point repeated after snapping, and back to the start.
+    const ring = [at(100, 100), at(200, 100), at(300, 100), at(300, 300), at(300.2, 300.1), at(100, 300), at(100, 100)];
+    const g = toTileGeometry({ type: 'Polygon', coordinates: [ring] }, frame)!;
+    expect(g.parts).toHaveLength(1);
+    const corners = g.parts[0].flatMap((v, i) => (i % 2 === 0 ? [`${v},${g.parts[0][i + 1]}`] : []));
+    expect(corners.sort()).toEqual(['100,100', '100,300', '300,100', '300,300']);
+    // A line keeps its two ends, whatever lies between on the same line.
+    expect(toTileGeometry({ type: 'LineString', coordinates: [at(10, 10), at(20, 20), at(30, 30)] }, frame)!.parts).toEqual([[10, 10, 30, 30]]);
+  });
+
   it('drops a polygon that only touches the buffer edge, and the holes of an exterior that is gone', () => {
     // Outside but for a sliver that snaps to zero width on x = -64.
     expect(toTileGeometry({ type: 'Polygon', coordinates: [square(-300, 100, -64.2, 200)] }, frame)).toBeNull();

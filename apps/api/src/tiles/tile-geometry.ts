@@ -218,9 +218,12 @@ function lines(positions: Position[][], t: TileFrame): TileGeometry | null {
 
 function points(positions: Position[], t: TileFrame): TileGeometry | null {
   const flat = project(positions, positions.length, t, []);
+  const lo = -t.buffer;
+  const hi = t.extent + t.buffer;
   const part: Part = [];
   for (let i = 0; i < flat.length; i += 2) {
-    if (inside([flat[i], flat[i + 1]], -t.buffer, t.extent + t.buffer)) part.push(Math.round(flat[i]), Math.round(flat[i + 1]));
+    const [x, y] = [flat[i], flat[i + 1]];
+    if (x >= lo && x <= hi && y >= lo && y <= hi) part.push(Math.round(x), Math.round(y));
   }
   return part.length ? { type: POINT, parts: [part] } : null;
 }
