@@ -81,6 +81,10 @@ async function renderedParcels(): Promise<{ code: string; status: string; area_m
   );
 }
 
+async function canvasVisibility(): Promise<string> {
+  return page.evaluate(() => getComputedStyle(window.parkatlasMap!.getCanvas()).visibility);
+}
+
 async function listedParcels(): Promise<{ code: string; status: string }[]> {
   await page.waitForSelector('[data-testid="results"][data-loading="false"]');
   return page.$$eval('[data-testid="results"] li button', (els) => els.map((e) => ({ code: e.getAttribute('data-code')!, status: e.getAttribute('data-status')! })));
@@ -123,11 +127,16 @@ describe('the map in Chromium', () => {
     const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
     expect(marks['parkatlas:parcels-painted']).toBeGreaterThan(marks['parkatlas:map-created']);
     expect((await renderedParcels()).map((r) => r.code)).toContain(p.code);
+    // The canvas is kept hidden while the parcel tiles come in, and shown by the frame that has them all.
+    expect(marks['parkatlas:canvas-shown']).toBeGreaterThan(marks['parkatlas:map-created']);
+    expect(marks['parkatlas:canvas-shown']).toBeLessThanOrEqual(marks['parkatlas:parcels-painted']);
+    expect(await canvasVisibility()).toBe('visible');
     // A view with no parcels (below their first zoom) marks nothing.
     await page.goto('about:blank');
     await page.goto(`${server.origin}/#12/${p.lat}/${p.lon}/0/0`);
     await waitForMapIdle(page);
     expect(await page.evaluate(() => performance.getEntriesByName('parkatlas:parcels-painted').length)).toBe(0);
+    expect(await canvasVisibility()).toBe('visible');
   });
 
   it('paints each parcel in its status colour', { timeout: SLOW }, async () => {
