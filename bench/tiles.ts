@@ -24,20 +24,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import pg from 'pg';
 import { migrate, openEmbedded, openPostgres, type Db } from '@parkatlas/db';
 import { streamDemoZone } from '../seeds/src/stream.ts';
 import { loadZoneChunks } from '../seeds/src/load.ts';
 import { buildApp } from '../apps/api/src/app.ts';
-import { registerErrorHandler } from '../apps/api/src/errors.ts';
-import { registerTiles } from '../apps/api/src/routes/tiles.ts';
 import { decimalsFor, encodeWithJs, featureRowsSql } from '../apps/api/src/tiles/encode-js.ts';
 import { encodeWithPostgis, postgisTileSql } from '../apps/api/src/tiles/encode-postgis.ts';
 import { tileLayers } from '../apps/api/src/tiles/layers.ts';
 import { tileAt } from '../apps/api/src/tiles/tile-address.ts';
 import { HAVE_WRK, measureRate } from './http-load.ts';
+import { tileServer } from './tile-server.ts';
 import { detectLayerSqlContext, type TileEngine } from '../apps/api/src/tiles/tile-service.ts';
 import { launchChromium, waitForMapIdle } from '../apps/web/test/support/browser.ts';
 import { ensureWebBuild } from '../apps/web/test/support/web-build.ts';
@@ -181,17 +178,6 @@ async function fetchAll(urls: string[], concurrency: number, headers: (u: string
 }
 
 /** The tiles route alone, on a loopback port, with the given engine and cache. */
-async function tileServer(db: Db, engine: TileEngine, cacheBytes: number) {
-  const app = Fastify({ logger: false });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
-  await registerTiles(app, db, { engine, cacheBytes });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  return { origin: `http://127.0.0.1:${port}`, close: () => app.close() };
-}
-
 interface Row {
   layer: string;
   zoom: number;

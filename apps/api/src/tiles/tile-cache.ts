@@ -7,7 +7,7 @@ export interface CachedTile {
   version: string;
   /** The encoded tile; empty when the tile has no features (served as 204). */
   body: Uint8Array;
-  /** The same, gzip-compressed, made once, on the first request that accepts gzip. */
+  /** The same, gzip-compressed: made on the first request that accepts gzip, then made smaller once (TileService.gzipped). */
   gzip?: Promise<Uint8Array>;
   /** Size of the gzip copy once made, counted in the cache's budget. */
   gzipBytes?: number;
@@ -50,9 +50,14 @@ export class TileCache {
     }
   }
 
-  /** Records that an entry grew (its gzip copy was added), if it is still the one cached there. */
+  /** Whether this very entry is the one cached under the key. */
+  holds(key: string, entry: CachedTile): boolean {
+    return this.entries.get(key) === entry;
+  }
+
+  /** Records that an entry grew or shrank (its gzip copy was added or replaced), if it is still the one cached there. */
   grew(key: string, entry: CachedTile, by: number): void {
-    if (this.entries.get(key) === entry) this.bytes += by;
+    if (this.holds(key, entry)) this.bytes += by;
   }
 
   delete(key: string): void {

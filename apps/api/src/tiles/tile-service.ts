@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import type { Db } from '@parkatlas/db';
 import { encodeWithJs } from './encode-js.ts';
 import { encodeWithPostgis } from './encode-postgis.ts';
@@ -9,6 +9,26 @@ import type { TileAddress } from './tile-address.ts';
 import { TileCache, type CachedTile } from './tile-cache.ts';
 
 const gzip = promisify(gzipCallback);
+
+/** zlib levels: the first answer of a new tile, and the form a cached tile keeps (see `gzipped`). */
+const FIRST_GZIP_LEVEL = 1;
+const KEPT_GZIP_LEVEL = 6;
+
+/**
+ * Below this size a tile is compressed on the calling thread: well under a millisecond at level 1,
+ * less than the hand-off to zlib's thread pool and back costs (≈ 0.3 ms here). Larger ones go there,
+ * so the event loop stays free for other requests meanwhile.
+ */
+const SYNC_GZIP_BYTES = 64 * 1024;
+
+/** A tile's key in the cache: its address, whatever the version. */
+function cacheKey(t: TileAddress): string {
+  return `${t.layer}/${t.z}/${t.x}/${t.y}`;
+}
+
+function gzipFirst(body: Uint8Array): Promise<Uint8Array> {
+  return body.byteLength < SYNC_GZIP_BYTES ? Promise.resolve(gzipSync(body, { level: FIRST_GZIP_LEVEL })) : gzip(body, { level: FIRST_GZIP_LEVEL });
+}
 
 /** `postgis`: ST_AsMVT in the database; `js`: PostGIS selects, tile-geometry.ts and mvt-writer.ts encode. */
 export type TileEngine = 'postgis' | 'js';
@@ -81,7 +101,7 @@ export class TileService {
 
   /** The encoded tile at this version: from the cache, or built once however many ask at the same time. */
   async tile(t: TileAddress, state: TileState): Promise<CachedTile> {
-    const key = `${t.layer}/${t.z}/${t.x}/${t.y}`;
+    const key = cacheKey(t);
     const cached = this.cache.get(key, state.version);
     if (cached) return cached;
     const flightKey = `${key}@${state.version}`;
@@ -99,14 +119,34 @@ export class TileService {
     return flight;
   }
 
-  /** The tile's gzip form, made once per cached tile however many ask at the same time. */
+  /**
+   * The tile's gzip form, made once per cached tile however many ask at the same time. The first
+   * answer is compressed at level 1, about three times faster than level 6 and 4–9% larger, so a new
+   * tile waits on little more than its SQL; a cached tile is then compressed again at level 6, in the
+   * background, and every later answer sends that smaller form.
+   */
   gzipped(t: TileAddress, entry: CachedTile): Promise<Uint8Array> {
-    entry.gzip ??= gzip(entry.body, { level: 6 }).then((zipped) => {
-      entry.gzipBytes = zipped.byteLength;
-      this.cache.grew(`${t.layer}/${t.z}/${t.x}/${t.y}`, entry, zipped.byteLength);
-      return zipped;
-    });
-    return entry.gzip;
+    if (entry.gzip) return entry.gzip;
+    const key = cacheKey(t);
+    const fast = gzipFirst(entry.body);
+    entry.gzip = fast;
+    void fast
+      .then(async (first) => {
+        this.resized(key, entry, first.byteLength);
+        if (!this.cache.holds(key, entry)) return;
+        const small = await gzip(entry.body, { level: KEPT_GZIP_LEVEL });
+        entry.gzip = Promise.resolve(small);
+        this.resized(key, entry, small.byteLength);
+      })
+      // A failed recompression keeps the first form (a failed first one is the caller's to report).
+      .catch(() => {});
+    return fast;
+  }
+
+  /** Records the size of the entry's gzip form in the cache's budget. */
+  private resized(key: string, entry: CachedTile, gzipBytes: number): void {
+    this.cache.grew(key, entry, gzipBytes - (entry.gzipBytes ?? 0));
+    entry.gzipBytes = gzipBytes;
   }
 
   /** Encodes one tile with the chosen engine; below the layer's minimum zoom a tile is empty. */
