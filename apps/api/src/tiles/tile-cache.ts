@@ -14,7 +14,7 @@ export interface CachedTile {
 }
 
 /** Bytes counted for an entry besides its bodies: key, object and Map overhead. */
-const ENTRY_OVERHEAD = 200;
+export const ENTRY_OVERHEAD = 200;
 
 export class TileCache {
   private readonly entries = new Map<string, CachedTile>();

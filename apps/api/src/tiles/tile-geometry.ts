@@ -72,9 +72,9 @@ function clipRingSide(ring: Flat, axis: 0 | 1, k: number, keepAbove: boolean): F
   return out;
 }
 
-/** True when every point lies within [lo, hi]² (most features of a tile: no clip needed). */
-function inside(flat: Flat, lo: number, hi: number): boolean {
-  for (let i = 0; i < flat.length; i++) if (flat[i] < lo || flat[i] > hi) return false;
+/** True when every point of flat[from, to) lies within [lo, hi]² (most features of a tile: no clip needed). */
+function inside(flat: Flat, lo: number, hi: number, from = 0, to = flat.length): boolean {
+  for (let i = from; i < to; i++) if (flat[i] < lo || flat[i] > hi) return false;
   return true;
 }
 
@@ -218,12 +218,9 @@ function lines(positions: Position[][], t: TileFrame): TileGeometry | null {
 
 function points(positions: Position[], t: TileFrame): TileGeometry | null {
   const flat = project(positions, positions.length, t, []);
-  const lo = -t.buffer;
-  const hi = t.extent + t.buffer;
   const part: Part = [];
   for (let i = 0; i < flat.length; i += 2) {
-    const [x, y] = [flat[i], flat[i + 1]];
-    if (x >= lo && x <= hi && y >= lo && y <= hi) part.push(Math.round(x), Math.round(y));
+    if (inside(flat, -t.buffer, t.extent + t.buffer, i, i + 2)) part.push(Math.round(flat[i]), Math.round(flat[i + 1]));
   }
   return part.length ? { type: POINT, parts: [part] } : null;
 }
